@@ -1,0 +1,65 @@
+# welfare-plans: `make run` serves the app with demo data, `make test` runs lint and the whole suite.
+# Both start from a fresh machine: they create .venv and install everything the project needs.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app welfare_plans
+PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help install install-test translations messages db demo run test lint format bench clean
+
+help:
+	@echo "make run    install, prepare the database with demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install the test dependencies, run ruff and the whole test suite"
+	@echo "make bench  speed and memory measurements"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The stamp is remade whenever a setup.cfg or pyproject.toml changes.
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml $(wildcard plugins/*/setup.cfg plugins/*/pyproject.toml)
+	$(BIN)/python -m pip install --quiet -e '.[test]' $(addprefix -e ,$(PLUGIN_DIRS))
+	touch $@
+
+install: $(VENV)/.installed translations
+
+install-test: install
+
+# Compiled catalogs (.mo) are build products, not in git.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d welfare_plans/translations
+
+# Re-extract the strings to translate and merge them into the catalogs (maintainers).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output --omit-header -o welfare_plans/translations/messages.pot .
+	$(BIN)/pybabel update -N --no-location --omit-header -i welfare_plans/translations/messages.pot -d welfare_plans/translations
+
+db: install
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo load
+
+run: demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,91 @@
+"""welfare-plans: compose territorial corporate welfare plans with local providers.
+
+Plugins import what they need from here: :data:`hookimpl` and the value types of the contract.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
+
+from .hookspecs import hookimpl
+from .types import (
+    BeneficiaryGroup,
+    DeliveryMode,
+    LegalForm,
+    NeedArea,
+    PriceUnit,
+    Provider,
+    ServiceType,
+    Territory,
+)
+
+try:
+    __version__ = version("welfare-plans")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "BeneficiaryGroup",
+    "DeliveryMode",
+    "LegalForm",
+    "NeedArea",
+    "PriceUnit",
+    "Provider",
+    "ServiceType",
+    "Territory",
+    "__version__",
+    "create_app",
+    "hookimpl",
+]
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+CONTRIBUTIONS_KEY = "welfare_plans.contributions"
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    Configuration comes from the package defaults, then ``instance/config.py`` and ``WELFARE_*``
+    environment variables; tests pass ``test_config`` instead of both.
+    """
+    from . import catalog, cli, config, i18n, schema, web
+    from .db import Database
+    from .plugins import EXTENSION_KEY, PluginError, build_plugins
+
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    app.config.from_mapping(config.DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("WELFARE")
+    else:
+        app.config.from_mapping(test_config)
+    config.finish(app)
+
+    database = Database(app)
+    plugins = build_plugins(app.config, __version__)
+    app.extensions[EXTENSION_KEY] = plugins
+    app.extensions[CONTRIBUTIONS_KEY] = catalog.collect(plugins)
+    if app.config["PLUGINS_STRICT"] and plugins.problems:
+        raise PluginError(plugins.problems)
+
+    i18n.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+
+    if app.config["CATALOG_SYNC_ON_STARTUP"]:
+        try:
+            if schema.is_current(database.engine):
+                with app.app_context():
+                    catalog.sync_catalog(database.session(), app.extensions[CONTRIBUTIONS_KEY])
+            else:
+                log.info("database schema is not up to date: run 'flask --app welfare_plans db upgrade'")
+        except SQLAlchemyError as error:
+            log.warning("catalog not synced at startup: %s", error)
+    return app

@@ -1,0 +1,124 @@
+"""``flask --app welfare_plans ...`` commands."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from . import CONTRIBUTIONS_KEY, schema
+from .catalog import sync_catalog
+from .db import db_session, get_db
+from .plugins import get_plugins
+
+db_cli = AppGroup("db", help="Create or upgrade the database schema.")
+catalog_cli = AppGroup("catalog", help="The provider catalog.")
+plugins_cli = AppGroup("plugins", help="Installed plugins.")
+users_cli = AppGroup("users", help="User accounts.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="heads")
+def db_upgrade(revision: str) -> None:
+    """Create the schema, or upgrade it to REVISION (the newest by default)."""
+    schema.upgrade(current_app, revision)
+    click.echo(f"database at {', '.join(sorted(schema.current_revisions(get_db().engine))) or 'base'}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Downgrade the schema to REVISION ("base" removes every table)."""
+    schema.downgrade(current_app, revision)
+    click.echo(f"database at {', '.join(sorted(schema.current_revisions(get_db().engine))) or 'base'}")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the schema revision of the database and whether it is the newest."""
+    current = schema.current_revisions(get_db().engine)
+    state = "up to date" if current == schema.head_revisions() else "needs 'db upgrade'"
+    click.echo(f"{', '.join(sorted(current)) or 'base'} ({state})")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the database (maintainers)."""
+    from alembic import command
+
+    command.revision(schema.alembic_config(get_db().engine), message=message, autogenerate=True)
+
+
+@catalog_cli.command("sync")
+def catalog_sync() -> None:
+    """Copy what plugins contribute into the catalog; withdrawn services are marked, not deleted."""
+    if not schema.is_current(get_db().engine):
+        raise click.ClickException("the database schema is not up to date: run 'flask --app welfare_plans db upgrade'")
+    report = sync_catalog(db_session(), current_app.extensions[CONTRIBUTIONS_KEY])
+    for kind, counts in (("providers", report.providers), ("services", report.services)):
+        click.echo(
+            f"{kind}: {counts.created} created, {counts.updated} updated, {counts.restored} restored, "
+            f"{counts.withdrawn} withdrawn, {counts.unchanged} unchanged"
+        )
+    problems = get_plugins(current_app).problems
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+
+
+@plugins_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def plugins_list(as_json: bool) -> None:
+    """Show every plugin with its version, source, hooks and status, failures included."""
+    records = get_plugins(current_app).list()
+    if as_json:
+        click.echo(json.dumps([record.to_dict() for record in records], indent=2, ensure_ascii=False))
+        return
+    rows = [("NAME", "VERSION", "SOURCE", "STATUS", "HOOKS")] + [
+        (r.name, r.version or "-", r.source, r.status, ", ".join(r.hooks) or "-") for r in records
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[4])
+    for record in records:
+        for problem in record.problems:
+            click.echo(f"{record.name}: {problem.field + ': ' if problem.field else ''}{problem.render()}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--admin", is_flag=True, help="A platform administrator.")
+@click.password_option(help="Asked for when not given; at least 10 characters.")
+def users_create(email: str, name: str, admin: bool, password: str) -> None:
+    """Create an account; the first one is usually the platform administrator (--admin)."""
+    from .accounts import AccountError, create_user
+
+    try:
+        user = create_user(db_session(), email=email, name=name, password=password, admin=admin)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"created {'administrator' if user.is_platform_admin else 'user'} {user.email}")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load demonstration data; running it again changes nothing."""
+    from .demo import load_demo
+
+    if not schema.is_current(get_db().engine):
+        raise click.ClickException("the database schema is not up to date: run 'flask --app welfare_plans db upgrade'")
+    summary = load_demo(current_app)
+    for line in summary:
+        click.echo(line)
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, catalog_cli, plugins_cli, users_cli, demo_cli):
+        app.cli.add_command(group)
+
+
+

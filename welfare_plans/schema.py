@@ -1,0 +1,46 @@
+"""Alembic migrations, driven from the app: ``flask --app welfare_plans db upgrade``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
+from sqlalchemy import Engine
+
+from .db import get_db
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory(str(MIGRATIONS)).get_heads())
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the database schema is at the newest migration."""
+    heads = head_revisions()
+    return bool(heads) and current_revisions(engine) == heads
+
+
+def upgrade(app: Flask, revision: str = "heads") -> None:
+    command.upgrade(alembic_config(get_db(app).engine), revision)
+
+
+def downgrade(app: Flask, revision: str) -> None:
+    command.downgrade(alembic_config(get_db(app).engine), revision)

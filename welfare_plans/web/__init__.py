@@ -1,0 +1,51 @@
+"""The web layer: thin blueprints that parse a request, call the domain and render a template."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, render_template, url_for
+from flask_babel import format_currency, format_decimal
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from ..db import db_session
+from ..models import User
+from . import admin, auth, catalog, labels
+from .security import public, require_login, security_headers
+
+
+def init_app(app: Flask) -> None:
+    CSRFProtect(app)
+
+    login_manager = LoginManager(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db_session().get(User, int(user_id)) if user_id.isdigit() else None
+
+    app.before_request(require_login)
+    app.after_request(security_headers)
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(catalog.bp)
+    app.register_blueprint(admin.bp)
+
+    @app.get("/")
+    @public
+    def index():
+        return redirect(url_for("catalog.index"))
+
+    for code in (400, 403, 404, 405, 500):
+        app.register_error_handler(code, _error_page)
+
+    labels.register(app)
+    app.jinja_env.filters["euro"] = lambda amount: format_currency(amount, "EUR")
+    app.jinja_env.filters["decimal"] = format_decimal
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    return render_template("errors/error.html", code=code), code

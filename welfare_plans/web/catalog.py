@@ -1,0 +1,76 @@
+"""The public catalog of services that providers' plugins offer."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import SearchField, SelectField, StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+from ..catalog import CatalogQuery, covered_places, search_services
+from ..db import db_session
+from ..domain.territory import gazetteer
+from ..models import CatalogService
+from .labels import beneficiary_group_choices, need_area_choices
+from .security import public
+
+bp = Blueprint("catalog", __name__, url_prefix="/catalog")
+
+
+class CatalogFilterForm(FlaskForm):
+    """Filters travel in the query string so a filtered page can be bookmarked and shared; a GET
+    form changes nothing, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
+    need_area = SelectField(_l("Need area"), validators=[Optional()], validate_choice=True)
+    place = StringField(
+        _l("Municipality or province"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("For example Pinerolo, Pinerolo (TO), TO or Provincia di Torino"),
+        render_kw={"list": "places", "autocomplete": "off"},
+    )
+    group = SelectField(_l("For"), validators=[Optional()], validate_choice=True)
+
+    def validate_place(self, field) -> None:
+        if field.data and gazetteer().find(field.data) is None:
+            raise ValidationError(_l("No Italian municipality or province is called “%(name)s”.", name=field.data))
+
+
+@bp.get("/")
+@public
+def index():
+    form = CatalogFilterForm(request.args, meta={"locales": None})
+    form.need_area.choices = [("", _l("All need areas"))] + need_area_choices()
+    form.group.choices = [("", _l("Everyone"))] + beneficiary_group_choices()
+    session = db_session()
+    query = CatalogQuery()
+    if form.validate():
+        query = CatalogQuery(
+            need_area=form.need_area.data or None,
+            place=gazetteer().find(form.place.data) if form.place.data else None,
+            beneficiary_group=form.group.data or None,
+            text=form.q.data or None,
+        )
+    page_number = request.args.get("page", 1, type=int)
+    page = search_services(session, query, page=page_number, per_page=current_app.config["CATALOG_PAGE_SIZE"])
+    return render_template(
+        "catalog/index.html", form=form, page=page, places=covered_places(session), filters=query
+    )
+
+
+@bp.get("/services/<int:service_id>")
+@public
+def service(service_id: int):
+    service = db_session().get(
+        CatalogService,
+        service_id,
+        options=[joinedload(CatalogService.provider), selectinload(CatalogService.areas)],
+    )
+    if service is None:
+        abort(404)
+    return render_template("catalog/service.html", service=service, places=gazetteer())
