@@ -31,7 +31,7 @@ install-test: install
 
 # Compiled catalogs (.mo) are build products, not in git.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d welfare_plans/translations
+	$(BIN)/pybabel compile --statistics -d welfare_plans/translations
 
 # Re-extract the strings to translate and merge them into the catalogs (maintainers).
 messages: $(VENV)/.installed

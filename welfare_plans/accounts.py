@@ -24,8 +24,13 @@ def create_user(session: Session, *, email: str, name: str, password: str, admin
         raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
     if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise AccountError(f"an account for {email} already exists")
-    user = User(email=email, name=name.strip(), is_platform_admin=admin, active=True,
-                created_at=datetime.now(UTC).replace(tzinfo=None))
+    user = User(
+        email=email,
+        name=name.strip(),
+        is_platform_admin=admin,
+        active=True,
+        created_at=datetime.now(UTC).replace(tzinfo=None),
+    )
     user.set_password(password)
     session.add(user)
     session.commit()

@@ -64,7 +64,10 @@ class SyncReport:
         return bool(self.providers.changed or self.services.changed)
 
     def to_dict(self) -> dict:
-        return {"providers": dataclasses.asdict(self.providers), "services": dataclasses.asdict(self.services)}
+        return {
+            "providers": dataclasses.asdict(self.providers),
+            "services": dataclasses.asdict(self.services),
+        }
 
 
 def _fingerprint(plugin: str, value) -> str:
@@ -106,7 +109,9 @@ def sync_catalog(session: Session, contributions: Contributions, now: datetime |
     services = {
         row.code: row
         for row in session.scalars(
-            select(CatalogService).options(selectinload(CatalogService.areas), selectinload(CatalogService.beneficiaries))
+            select(CatalogService).options(
+                selectinload(CatalogService.areas), selectinload(CatalogService.beneficiaries)
+            )
         )
     }
     for code, (plugin, service) in contributions.service_types.items():
@@ -151,7 +156,9 @@ def _copy_provider(row: CatalogProvider, plugin: str, provider, digest: str, now
     row.withdrawn_at = None
 
 
-def _copy_service(row: CatalogService, plugin: str, service, provider: CatalogProvider, digest: str, now) -> None:
+def _copy_service(
+    row: CatalogService, plugin: str, service, provider: CatalogProvider, digest: str, now
+) -> None:
     row.plugin = plugin
     row.provider = provider
     row.name = service.name
@@ -171,7 +178,9 @@ def _copy_service(row: CatalogService, plugin: str, service, provider: CatalogPr
         ServiceArea(province_code=places.municipality(code).province.code, municipality_code=code)
         for code in service.territory.municipalities
     ]
-    row.beneficiaries = [ServiceBeneficiary(beneficiary_group=group.value) for group in service.beneficiary_groups]
+    row.beneficiaries = [
+        ServiceBeneficiary(beneficiary_group=group.value) for group in service.beneficiary_groups
+    ]
 
 
 # -- search ------------------------------------------------------------------------------------------------
@@ -217,22 +226,31 @@ def _conditions(query: CatalogQuery) -> list:
             exists().where(
                 ServiceArea.service_id == CatalogService.id,
                 ServiceArea.province_code == query.place.province.code,
-                or_(ServiceArea.municipality_code.is_(None), ServiceArea.municipality_code == query.place.code),
+                or_(
+                    ServiceArea.municipality_code.is_(None), ServiceArea.municipality_code == query.place.code
+                ),
             )
         )
     elif isinstance(query.place, Province):
         conditions.append(
-            exists().where(ServiceArea.service_id == CatalogService.id, ServiceArea.province_code == query.place.code)
+            exists().where(
+                ServiceArea.service_id == CatalogService.id, ServiceArea.province_code == query.place.code
+            )
         )
     if query.text and query.text.strip():
         for word in query.text.split()[:8]:
             pattern = f"%{_escape_like(word)}%"
             conditions.append(
                 or_(
-                    *(column.ilike(pattern, escape="\\") for column in (
-                        CatalogService.name, CatalogService.name_en,
-                        CatalogService.description, CatalogService.description_en,
-                    )),
+                    *(
+                        column.ilike(pattern, escape="\\")
+                        for column in (
+                            CatalogService.name,
+                            CatalogService.name_en,
+                            CatalogService.description,
+                            CatalogService.description_en,
+                        )
+                    ),
                     CatalogService.provider.has(CatalogProvider.name.ilike(pattern, escape="\\")),
                 )
             )
@@ -270,4 +288,6 @@ def covered_places(session: Session) -> list[Municipality | Province]:
     places = gazetteer()
     provinces = {places.province(province) for province, _ in rows}
     municipalities = {places.municipality(code) for _, code in rows if code}
-    return sorted(provinces - {None}, key=lambda p: p.name) + sorted(municipalities - {None}, key=lambda m: m.name)
+    return sorted(provinces - {None}, key=lambda p: p.name) + sorted(
+        municipalities - {None}, key=lambda m: m.name
+    )

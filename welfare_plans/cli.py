@@ -57,7 +57,9 @@ def db_revision(message: str) -> None:
 def catalog_sync() -> None:
     """Copy what plugins contribute into the catalog; withdrawn services are marked, not deleted."""
     if not schema.is_current(get_db().engine):
-        raise click.ClickException("the database schema is not up to date: run 'flask --app welfare_plans db upgrade'")
+        raise click.ClickException(
+            "the database schema is not up to date: run 'flask --app welfare_plans db upgrade'"
+        )
     report = sync_catalog(db_session(), current_app.extensions[CONTRIBUTIONS_KEY])
     for kind, counts in (("providers", report.providers), ("services", report.services)):
         click.echo(
@@ -82,7 +84,9 @@ def plugins_list(as_json: bool) -> None:
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[4])
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[4]
+        )
     for record in records:
         for problem in record.problems:
             click.echo(f"{record.name}: {problem.field + ': ' if problem.field else ''}{problem.render()}")
@@ -110,7 +114,9 @@ def demo_load() -> None:
     from .demo import load_demo
 
     if not schema.is_current(get_db().engine):
-        raise click.ClickException("the database schema is not up to date: run 'flask --app welfare_plans db upgrade'")
+        raise click.ClickException(
+            "the database schema is not up to date: run 'flask --app welfare_plans db upgrade'"
+        )
     summary = load_demo(current_app)
     for line in summary:
         click.echo(line)
@@ -119,6 +125,3 @@ def demo_load() -> None:
 def init_app(app: Flask) -> None:
     for group in (db_cli, catalog_cli, plugins_cli, users_cli, demo_cli):
         app.cli.add_command(group)
-
-
-

@@ -88,10 +88,14 @@ class Plugins:
         except (pluggy.PluginValidationError, ValueError) as error:
             self.fail(record, N_("not a valid plugin: %(reason)s"), reason=str(error))
             return
-        unknown = [caller.name for caller in self.manager.get_hookcallers(plugin) or [] if not caller.has_spec()]
+        unknown = [
+            caller.name for caller in self.manager.get_hookcallers(plugin) or [] if not caller.has_spec()
+        ]
         if unknown:
             self.manager.unregister(plugin)
-            self.fail(record, N_("implements hooks that do not exist: %(hooks)s"), hooks=", ".join(sorted(unknown)))
+            self.fail(
+                record, N_("implements hooks that do not exist: %(hooks)s"), hooks=", ".join(sorted(unknown))
+            )
             return
         record.hooks = sorted(caller.name for caller in self.manager.get_hookcallers(plugin) or [])
 
@@ -108,7 +112,7 @@ class Plugins:
         record.problems.append(problem)
         if record.status == "active":
             record.status = "degraded"
-        log.warning("plugin %s: %s", problem.plugin, problem)
+        log.warning("plugin %s", problem)
 
     # -- calling ---------------------------------------------------------------------------------------
     def call_each(self, hook_name: str, **kwargs: Any) -> dict[str, Any]:
@@ -122,7 +126,9 @@ class Plugins:
             try:
                 results[impl.plugin_name] = impl.function(**{name: kwargs[name] for name in impl.argnames})
             except Exception as error:  # noqa: BLE001 - third-party code; we report it by name
-                self.fail(record, N_("%(hook)s raised %(error)s"), hook_name, hook=hook_name, error=_describe(error))
+                self.fail(
+                    record, N_("%(hook)s raised %(error)s"), hook_name, hook=hook_name, error=_describe(error)
+                )
                 self.manager.unregister(impl.plugin)
         return results
 
@@ -157,11 +163,15 @@ def build_plugins(config: dict[str, Any], version: str) -> Plugins:
         return False
 
     for name in BUILTIN_PLUGINS:
-        record = PluginRecord(name=name, source="builtin", version=version, location=f"welfare_plans.builtin.{name}")
+        record = PluginRecord(
+            name=name, source="builtin", version=version, location=f"welfare_plans.builtin.{name}"
+        )
         if admitted(record):
             plugins.register(record, importlib.import_module(f"welfare_plans.builtin.{name}"))
 
-    for entry_point in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+    for entry_point in sorted(
+        importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name
+    ):
         record = PluginRecord(
             name=entry_point.name,
             source="installed",
@@ -182,7 +192,9 @@ def build_plugins(config: dict[str, Any], version: str) -> Plugins:
     folder = config.get("PLUGINS_DIR")
     if folder and Path(folder).is_dir():
         for path in sorted(Path(folder).iterdir()):
-            if path.name.startswith(("_", ".")) or not (path.suffix == ".py" or (path / "__init__.py").is_file()):
+            if path.name.startswith(("_", ".")) or not (
+                path.suffix == ".py" or (path / "__init__.py").is_file()
+            ):
                 continue
             record = PluginRecord(name=path.stem, source="local", location=str(path))
             if not admitted(record):

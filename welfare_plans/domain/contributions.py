@@ -17,7 +17,16 @@ from typing import Any
 
 from stdnum.it import codicefiscale, iva
 
-from ..types import BeneficiaryGroup, DeliveryMode, LegalForm, NeedArea, PriceUnit, Provider, ServiceType, Territory
+from ..types import (
+    BeneficiaryGroup,
+    DeliveryMode,
+    LegalForm,
+    NeedArea,
+    PriceUnit,
+    Provider,
+    ServiceType,
+    Territory,
+)
 from . import N_
 from .problems import Problem
 from .territory import gazetteer
@@ -58,7 +67,9 @@ class Contributions:
 
     def ordered_need_areas(self) -> list[NeedArea]:
         """The need areas in display order."""
-        return sorted((area for _, area in self.need_areas.values()), key=lambda area: (area.position, area.code))
+        return sorted(
+            (area for _, area in self.need_areas.values()), key=lambda area: (area.position, area.code)
+        )
 
 
 def validate_contributions(raw: Mapping[str, PluginContribution]) -> Contributions:
@@ -82,7 +93,12 @@ def _items(result: Contributions, plugin: str, hook: str, value: Any, kind: type
         return []
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         result.problems.append(
-            Problem(plugin, N_("%(hook)s must return a list, not %(type)s"), hook, {"hook": hook, "type": type(value).__name__})
+            Problem(
+                plugin,
+                N_("%(hook)s must return a list, not %(type)s"),
+                hook,
+                {"hook": hook, "type": type(value).__name__},
+            )
         )
         return []
     items = []
@@ -106,7 +122,9 @@ def _accept(result: Contributions, plugin: str, item: Any, check, registry: dict
     try:
         clean = check(result, plugin, item)
     except Rejected as rejected:
-        result.problems.append(Problem(plugin, rejected.message, f"{label}.{rejected.field}", rejected.params))
+        result.problems.append(
+            Problem(plugin, rejected.message, f"{label}.{rejected.field}", rejected.params)
+        )
         return
     key = getattr(clean, key_field)
     if key in registry:
@@ -236,8 +254,11 @@ def _check_territory(territory: Any) -> Territory:
     if not isinstance(territory, Territory):
         raise Rejected("territory", N_("must be a Territory"))
     places = gazetteer()
-    municipalities = tuple(dict.fromkeys(_check_municipality(code, "territory.municipalities")
-                                         for code in territory.municipalities))
+    municipalities = tuple(
+        dict.fromkeys(
+            _check_municipality(code, "territory.municipalities") for code in territory.municipalities
+        )
+    )
     provinces = []
     for code in dict.fromkeys(territory.provinces):
         if not isinstance(code, str) or places.province(code) is None:
@@ -253,7 +274,9 @@ def _check_service_type(result: Contributions, plugin: str, service: ServiceType
         raise Rejected("code", N_("must be lower-case letters, digits, dots, dashes and underscores"))
     owner = result.providers.get(service.provider) if isinstance(service.provider, str) else None
     if owner is None or owner[0] != plugin:
-        raise Rejected("provider", N_("%(value)r is not a provider registered by this plugin"), value=service.provider)
+        raise Rejected(
+            "provider", N_("%(value)r is not a provider registered by this plugin"), value=service.provider
+        )
     if service.need_area not in result.need_areas:
         raise Rejected(
             "need_area",

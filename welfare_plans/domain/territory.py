@@ -85,7 +85,9 @@ class Gazetteer:
         """
         text = text.strip()
         if text.isdigit():
-            return self.municipalities.get(text.zfill(6)) if len(text) > 3 else self.provinces.get(text.zfill(3))
+            return (
+                self.municipalities.get(text.zfill(6)) if len(text) > 3 else self.provinces.get(text.zfill(3))
+            )
         folded = _fold(text)
         for prefix in _PROVINCE_PREFIXES:
             if folded.startswith(prefix):

@@ -86,5 +86,7 @@ class ServiceArea(Base):
 class ServiceBeneficiary(Base):
     __tablename__ = "service_beneficiary"
 
-    service_id: Mapped[int] = mapped_column(ForeignKey("service_type.id", ondelete="CASCADE"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service_type.id", ondelete="CASCADE"), primary_key=True
+    )
     beneficiary_group: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)

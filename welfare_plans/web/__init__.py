@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect, render_template, url_for
+from urllib.parse import urlencode
+
+from flask import Flask, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
@@ -42,8 +44,18 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, _error_page)
 
     labels.register(app)
+    app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.filters["euro"] = lambda amount: format_currency(amount, "EUR")
     app.jinja_env.filters["decimal"] = format_decimal
+
+
+def url_with(**changes) -> str:
+    """The current page's URL with some query arguments changed (pagination, language links)."""
+    args = request.args.to_dict()
+    args.update({key: value for key, value in changes.items() if value is not None})
+    if request.endpoint is None:  # an error page for a URL that matched no route
+        return f"{request.path}?{urlencode(args)}"
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 def _error_page(error):

@@ -21,7 +21,9 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
@@ -44,7 +46,9 @@ def _safe_next(target: str | None) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = db_session().scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
+        user = db_session().scalar(
+            select(User).where(func.lower(User.email) == form.email.data.strip().lower())
+        )
         if user is not None and user.active and user.check_password(form.password.data):
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.name), "success")

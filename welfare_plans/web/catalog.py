@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload, selectinload
@@ -38,7 +39,10 @@ class CatalogFilterForm(FlaskForm):
 
     def validate_place(self, field) -> None:
         if field.data and gazetteer().find(field.data) is None:
-            raise ValidationError(_l("No Italian municipality or province is called “%(name)s”.", name=field.data))
+            # eager gettext: a lazy string counts as safe markup in Jinja, and this one holds user input
+            raise ValidationError(
+                gettext("No Italian municipality or province is called “%(name)s”.", name=field.data)
+            )
 
 
 @bp.get("/")

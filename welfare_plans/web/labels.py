@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ..i18n import localized
@@ -74,4 +75,5 @@ def register(app) -> None:
         delivery_label=lambda code: DELIVERY_MODES.get(code, code),
         unit_label=lambda code: PRICE_UNITS.get(code, code),
         legal_form_label=lambda code: LEGAL_FORMS.get(code, code),
+        problem_text=lambda problem: problem.render(gettext),
     )

@@ -1,0 +1,58 @@
+"""The application factory and where configuration comes from."""
+
+import pytest
+
+from welfare_plans import create_app
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    """Run create_app() as a deployment does: instance/config.py and WELFARE_* variables."""
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(folder))
+    for name in ("WELFARE_DATABASE_URL", "WELFARE_SECRET_KEY", "WELFARE_PLUGINS_BLOCKED"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
+
+
+def test_defaults_put_sqlite_and_a_generated_secret_in_the_instance_folder(instance):
+    app = create_app()
+    assert app.config["DATABASE_URL"] == f"sqlite:///{instance / 'welfare.db'}"
+    secret = (instance / "secret_key").read_text()
+    assert app.config["SECRET_KEY"] == secret and len(secret) >= 40
+    assert (instance / "secret_key").stat().st_mode & 0o077 == 0
+    assert create_app().config["SECRET_KEY"] == secret  # kept across restarts
+
+
+def test_instance_config_then_environment_variables_override_defaults(instance, monkeypatch):
+    (instance / "config.py").write_text(
+        'SECRET_KEY = "from-file"\nPLUGINS_BLOCKED = ["coop-girotondo"]\nCATALOG_PAGE_SIZE = 50\n'
+    )
+    monkeypatch.setenv("WELFARE_SECRET_KEY", "from-environment")
+    monkeypatch.setenv("WELFARE_PLUGINS_BLOCKED", '["sms-pinerolese"]')
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-environment"
+    assert app.config["PLUGINS_BLOCKED"] == ["sms-pinerolese"]
+    assert app.config["CATALOG_PAGE_SIZE"] == 50
+
+
+def test_a_postgresql_url_uses_the_installed_psycopg_driver(instance, monkeypatch):
+    monkeypatch.setenv("WELFARE_DATABASE_URL", "postgresql://welfare@db.invalid:5432/welfare")
+    app = create_app({"CATALOG_SYNC_ON_STARTUP": False, "SECRET_KEY": "x"} | {"DATABASE_URL": None})
+    assert app.extensions["welfare_plans.db"].engine.url.drivername == "sqlite"
+    from welfare_plans.db import normalise_url
+
+    assert normalise_url("postgresql://welfare@db.invalid/welfare").drivername == "postgresql+psycopg"
+
+
+def test_the_app_starts_and_syncs_the_catalog_once_the_schema_is_current(make_app):
+    app = make_app(CATALOG_SYNC_ON_STARTUP=True)
+    assert "15 servizi trovati" in app.test_client().get("/catalog/").get_data(as_text=True)
+
+
+def test_the_app_starts_on_an_empty_database_without_syncing(tmp_path):
+    from helpers import base_config
+
+    app = create_app(base_config(f"sqlite:///{tmp_path / 'empty.db'}", CATALOG_SYNC_ON_STARTUP=True))
+    assert app.test_cli_runner().invoke(args=["db", "current"]).output.startswith("base")

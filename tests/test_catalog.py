@@ -1,0 +1,181 @@
+"""The catalog: sync is idempotent and never deletes; the page filters as a user expects."""
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event, func, select
+
+from welfare_plans import CONTRIBUTIONS_KEY
+from welfare_plans.catalog import CatalogQuery, search_services, sync_catalog
+from welfare_plans.db import db_session, get_db
+from welfare_plans.domain.territory import gazetteer
+from welfare_plans.models import CatalogProvider, CatalogService
+
+
+def contributions(app):
+    return app.extensions[CONTRIBUTIONS_KEY]
+
+
+def test_first_sync_creates_every_service_and_a_second_changes_nothing(make_app):
+    app = make_app()
+    with app.app_context():
+        first = sync_catalog(db_session(), contributions(app))
+        assert (first.providers.created, first.services.created) == (3, 15)
+        synced_at = dict(db_session().execute(select(CatalogService.code, CatalogService.synced_at)).all())
+        second = sync_catalog(db_session(), contributions(app))
+        assert not second.changed
+        assert (second.providers.unchanged, second.services.unchanged) == (3, 15)
+        assert (
+            dict(db_session().execute(select(CatalogService.code, CatalogService.synced_at)).all())
+            == synced_at
+        )
+
+
+def test_a_withdrawn_service_is_marked_not_deleted_and_can_come_back(app):
+    everything = contributions(app)
+    without = replace(everything, service_types=dict(everything.service_types))
+    del without.service_types["girotondo.summer-camp"]
+    with app.app_context():
+        report = sync_catalog(db_session(), without)
+        assert report.services.withdrawn == 1
+        camp = db_session().scalar(
+            select(CatalogService).where(CatalogService.code == "girotondo.summer-camp")
+        )
+        assert camp.withdrawn_at is not None
+        assert db_session().scalar(select(func.count()).select_from(CatalogService)) == 15
+    client = app.test_client()
+    assert "Centro estivo" not in client.get("/catalog/").get_data(as_text=True)
+    # plans will link to it: its page stays, saying it is no longer offered
+    detail = client.get(f"/catalog/services/{camp.id}?lang=en").get_data(as_text=True)
+    assert "The provider no longer offers this service." in detail
+    with app.app_context():
+        assert sync_catalog(db_session(), everything).services.restored == 1
+    assert "Summer camp" in client.get("/catalog/").get_data(as_text=True)
+
+
+def test_a_changed_price_updates_only_that_service(app):
+    everything = contributions(app)
+    plugin, service = everything.service_types["il-sentiero.home-care"]
+    changed = replace(everything, service_types=dict(everything.service_types))
+    changed.service_types["il-sentiero.home-care"] = (plugin, replace(service, price=Decimal("25.90")))
+    with app.app_context():
+        report = sync_catalog(db_session(), changed)
+        assert (report.services.updated, report.services.unchanged) == (1, 14)
+        row = db_session().scalar(
+            select(CatalogService).where(CatalogService.code == "il-sentiero.home-care")
+        )
+        assert row.price == Decimal("25.90")
+
+
+def test_a_provider_whose_plugin_is_uninstalled_is_withdrawn_with_its_services(app, make_app):
+    with app.app_context():
+        sync_catalog(db_session(), contributions(make_app(PLUGINS_BLOCKED=["sms-pinerolese"])))
+        provider = db_session().scalar(select(CatalogProvider).where(CatalogProvider.key == "sms-pinerolese"))
+        assert provider.withdrawn_at is not None
+        assert all(service.withdrawn_at is not None for service in provider.services)
+
+
+def codes(app, **filters):
+    with app.app_context():
+        return {
+            service.code
+            for service in search_services(db_session(), CatalogQuery(**filters), per_page=100).items
+        }
+
+
+def test_filters_by_need_area_place_group_and_text(app):
+    places = gazetteer()
+    assert codes(app, need_area="ltc_insurance") == {"sms-pinerolese.ltc-cover"}
+    # Torre Pellice: Girotondo's valley services and the province-wide mutual society, not Il Sentiero
+    in_torre = codes(app, place=places.find("Torre Pellice"))
+    assert "girotondo.summer-camp" in in_torre and "sms-pinerolese.health-plan" in in_torre
+    assert not any(code.startswith("il-sentiero.") for code in in_torre)
+    # a province covers services named by municipality inside it
+    assert len(codes(app, place=places.find("TO"))) == 15
+    assert codes(app, place=places.find("Provincia di Cuneo")) == set()
+    assert codes(app, beneficiary_group="former_employees") >= {"sms-pinerolese.retiree-health-plan"}
+    assert "girotondo.nursery-full-time" not in codes(app, beneficiary_group="workers")
+    assert codes(app, text="nido") == {"girotondo.nursery-full-time", "girotondo.nursery-part-time"}
+    assert codes(app, text="nursery") == {"girotondo.nursery-full-time", "girotondo.nursery-part-time"}
+    assert codes(app, text="Mutuo") == codes(app, need_area="health") | {"sms-pinerolese.ltc-cover"}
+    assert codes(app, text="100%_") == set()  # LIKE wildcards are searched literally
+
+
+def test_the_catalog_page_is_public_and_in_italian_by_default(client):
+    page = client.get("/catalog/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<html lang="it">' in html
+    assert "Catalogo dei servizi" in html
+    assert "15 servizi trovati" in html
+    assert "Assistenza domiciliare per anziani" in html
+    assert "24,50\xa0€ <small>all'ora</small>" in html
+
+
+def test_the_catalog_page_in_english_when_asked(client):
+    html = client.get("/catalog/?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Service catalog" in html and "15 services found" in html
+    assert "Home care for the elderly" in html
+    assert "€24.50" in html
+    # the choice is remembered for the next pages
+    assert "Full-time nursery place" in client.get("/catalog/?need_area=childcare_education").get_data(
+        as_text=True
+    )
+
+
+def test_a_browser_asking_for_english_gets_english(client):
+    html = client.get("/catalog/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert "Service catalog" in html
+
+
+def test_filters_on_the_page_and_an_unknown_place_explained_at_the_field(client):
+    html = client.get("/catalog/?need_area=childcare_education&place=Torre+Pellice").get_data(as_text=True)
+    assert "Centro estivo" in html and "Assistenza domiciliare" not in html
+    wrong = client.get("/catalog/?place=Atlantide&q=nido").get_data(as_text=True)
+    assert "Nessun comune o provincia italiana si chiama “Atlantide”." in wrong
+    assert 'value="Atlantide"' in wrong and 'value="nido"' in wrong  # the input is kept
+    assert 'aria-invalid="true"' in wrong
+
+
+def test_a_service_page_shows_provider_terms_and_territory(client, app):
+    with app.app_context():
+        service_id = db_session().scalar(
+            select(CatalogService.id).where(CatalogService.code == "sms-pinerolese.ltc-cover")
+        )
+    html = client.get(f"/catalog/services/{service_id}").get_data(as_text=True)
+    assert "Copertura per la non autosufficienza" in html
+    assert "Società di Mutuo Soccorso Pinerolese ETS" in html
+    assert "Provincia di Torino" in html
+    assert "94120010015" in html
+    assert client.get("/catalog/services/999999").status_code == 404
+
+
+@pytest.mark.parametrize("page_size", [2, 5])
+def test_the_catalog_page_runs_the_same_number_of_queries_whatever_it_shows(make_app, page_size):
+    app = make_app(CATALOG_PAGE_SIZE=page_size)
+    with app.app_context():
+        sync_catalog(db_session(), contributions(app))
+    statements = []
+    event.listen(get_db(app).engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    client = app.test_client()
+    client.get("/catalog/")
+    first = len(statements)
+    statements.clear()
+    client.get("/catalog/?page=2&place=TO")
+    assert len(statements) == first
+
+
+def test_what_a_user_types_is_escaped_in_the_error_next_to_the_field(client):
+    html = client.get("/catalog/?place=%3Cscript%3Ealert(1)%3C/script%3E").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "“&lt;script&gt;alert(1)&lt;/script&gt;”" in html
+
+
+def test_error_pages_are_translated_and_keep_the_language_links(client):
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    html = missing.get_data(as_text=True)
+    assert "Questa pagina non esiste, oppure non puoi vederla." in html
+    assert 'href="/no-such-page?lang=en"' in html

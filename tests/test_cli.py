@@ -1,0 +1,89 @@
+"""The flask commands a maintainer and the two make targets use."""
+
+import json
+
+from sqlalchemy import func, select
+
+from welfare_plans.db import db_session
+from welfare_plans.demo import DEMO_ADMIN
+from welfare_plans.models import CatalogService, User
+
+
+def test_plugins_list_json_shows_builtins_and_providers_with_versions(runner):
+    result = runner.invoke(args=["plugins", "list", "--json"])
+    assert result.exit_code == 0
+    plugins = {item["name"]: item for item in json.loads(result.output)}
+    assert plugins["need_areas"]["source"] == "builtin"
+    assert plugins["sms-pinerolese"] == {
+        "name": "sms-pinerolese",
+        "version": "2.0.3",
+        "source": "installed",
+        "status": "active",
+        "hooks": ["register_providers", "register_service_types"],
+        "distribution": "welfare-plans-sms-pinerolese",
+        "location": "welfare_sms_pinerolese",
+        "problems": [],
+    }
+
+
+def test_plugins_list_table_shows_a_failed_plugin_and_its_reason(make_app, tmp_path):
+    from helpers import plugin_folder
+
+    app = make_app(PLUGINS_DIR=plugin_folder(tmp_path, "raising_hook.py"), PLUGINS_STRICT=False)
+    result = app.test_cli_runner().invoke(args=["plugins", "list"])
+    assert result.exit_code == 0
+    assert "raising_hook" in result.output and "failed" in result.output
+    assert "register_service_types: register_service_types raised RuntimeError" in result.output
+
+
+def test_catalog_sync_reports_what_changed(make_app):
+    runner = make_app().test_cli_runner()
+    first = runner.invoke(args=["catalog", "sync"])
+    assert "services: 15 created, 0 updated, 0 restored, 0 withdrawn, 0 unchanged" in first.output
+    second = runner.invoke(args=["catalog", "sync"])
+    assert "services: 0 created, 0 updated, 0 restored, 0 withdrawn, 15 unchanged" in second.output
+
+
+def test_users_create_makes_an_administrator_who_can_sign_in(runner, app, client):
+    from helpers import login
+
+    result = runner.invoke(
+        args=["users", "create", "Maria.Bianchi@Example.org", "--name", "Maria Bianchi", "--admin"],
+        input="correct-horse-battery\ncorrect-horse-battery\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "created administrator maria.bianchi@example.org" in result.output
+    login(client, "maria.bianchi@example.org", "correct-horse-battery")
+    assert client.get("/admin/plugins").status_code == 200
+
+
+def test_users_create_refuses_a_short_password_and_a_duplicate(runner):
+    short = runner.invoke(args=["users", "create", "a@example.org", "--name", "A", "--password", "short"])
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    runner.invoke(args=["users", "create", "a@example.org", "--name", "A", "--password", "long-enough-1"])
+    again = runner.invoke(
+        args=["users", "create", "A@example.org", "--name", "A", "--password", "long-enough-1"]
+    )
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_demo_load_twice_changes_nothing_the_second_time(make_app):
+    app = make_app()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0
+    assert "0 services added, 15 unchanged" in second.output
+    with app.app_context():
+        assert db_session().scalar(select(func.count()).select_from(User)) == 1
+        assert db_session().scalar(select(func.count()).select_from(CatalogService)) == 15
+        assert (
+            db_session()
+            .scalar(select(User).where(User.email == DEMO_ADMIN["email"]))
+            .check_password(DEMO_ADMIN["password"])
+        )
+
+
+def test_db_current_says_the_schema_is_up_to_date(runner):
+    result = runner.invoke(args=["db", "current"])
+    assert "(up to date)" in result.output
