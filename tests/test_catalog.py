@@ -179,3 +179,21 @@ def test_error_pages_are_translated_and_keep_the_language_links(client):
     html = missing.get_data(as_text=True)
     assert "Questa pagina non esiste, oppure non puoi vederla." in html
     assert 'href="/no-such-page?lang=en"' in html
+
+
+def test_services_are_listed_in_alphabetical_order_of_the_language_shown(client):
+    import re
+
+    def names(html):
+        return re.findall(r'<td><a href="/catalog/services/\d+">([^<]+)</a></td>', html)
+
+    italian = names(client.get("/catalog/").get_data(as_text=True))
+    english = names(client.get("/catalog/?lang=en").get_data(as_text=True))
+    assert italian[:2] == ["Assistenza domiciliare per anziani", "Centro diurno per anziani"]
+    assert english[:2] == ["After-school and homework help", "Before- and after-school care"]
+    assert english == sorted(english, key=str.lower)
+
+
+def test_beneficiary_groups_are_shown_workers_first(client):
+    html = client.get("/catalog/?q=check-up&lang=en").get_data(as_text=True)
+    assert "<td>Workers, Family members, Former employees</td>" in html

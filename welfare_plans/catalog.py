@@ -277,8 +277,13 @@ def _conditions(query: CatalogQuery) -> list:
     return conditions
 
 
-def search_services(session: Session, query: CatalogQuery, page: int = 1, per_page: int = 20) -> Page:
-    """One page of active services matching ``query``, ordered by name; two queries plus eager loads."""
+def search_services(
+    session: Session, query: CatalogQuery, page: int = 1, per_page: int = 20, language: str = "it"
+) -> Page:
+    """One page of active services matching ``query``, ordered by their name in ``language``.
+
+    Two queries plus the eager loads, whatever the page size or catalog size.
+    """
     conditions = _conditions(query)
     total = session.scalar(select(func.count()).select_from(CatalogService).where(*conditions)) or 0
     page = max(1, min(page, max(1, -(-total // per_page))))
@@ -290,7 +295,12 @@ def search_services(session: Session, query: CatalogQuery, page: int = 1, per_pa
             selectinload(CatalogService.areas),
             selectinload(CatalogService.beneficiaries),
         )
-        .order_by(CatalogService.name, CatalogService.code)
+        .order_by(
+            func.coalesce(CatalogService.name_en, CatalogService.name)
+            if language == "en"
+            else CatalogService.name,
+            CatalogService.code,
+        )
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

@@ -13,6 +13,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
+from ..types import BeneficiaryGroup
 
 
 class CatalogProvider(Base):
@@ -68,7 +69,11 @@ class CatalogService(Base):
 
     @property
     def beneficiary_groups(self) -> list[str]:
-        return [row.beneficiary_group for row in self.beneficiaries]
+        """The groups in the contract's order (workers first), not alphabetically."""
+        order = {group.value: position for position, group in enumerate(BeneficiaryGroup)}
+        return sorted(
+            (row.beneficiary_group for row in self.beneficiaries), key=lambda group: order.get(group, 99)
+        )
 
 
 class ServiceArea(Base):

@@ -13,6 +13,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from ..catalog import CatalogQuery, covered_places, search_services
 from ..db import db_session
 from ..domain.territory import gazetteer
+from ..i18n import current_language
 from ..models import CatalogService
 from .labels import beneficiary_group_choices, need_area_choices
 from .security import public
@@ -61,7 +62,13 @@ def index():
             text=form.q.data or None,
         )
     page_number = request.args.get("page", 1, type=int)
-    page = search_services(session, query, page=page_number, per_page=current_app.config["CATALOG_PAGE_SIZE"])
+    page = search_services(
+        session,
+        query,
+        page=page_number,
+        per_page=current_app.config["CATALOG_PAGE_SIZE"],
+        language=current_language(),
+    )
     return render_template(
         "catalog/index.html", form=form, page=page, places=covered_places(session), filters=query
     )
