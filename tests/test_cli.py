@@ -68,20 +68,34 @@ def test_users_create_refuses_a_short_password_and_a_duplicate(runner):
 
 
 def test_demo_load_twice_changes_nothing_the_second_time(make_app):
+    from stdnum.it import iva
+
+    from welfare_plans.demo import DEMO_HR
+    from welfare_plans.models import Firm, Plan
+    from welfare_plans.plans import check_plan, to_domain
+
     app = make_app()
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0
     assert "catalog: 15 services offered" in second.output
+    assert "already there" in second.output
     with app.app_context():
-        assert db_session().scalar(select(func.count()).select_from(User)) == 1
-        assert db_session().scalar(select(func.count()).select_from(CatalogService)) == 15
-        assert (
-            db_session()
-            .scalar(select(User).where(User.email == DEMO_ADMIN["email"]))
-            .check_password(DEMO_ADMIN["password"])
-        )
+        session = db_session()
+        assert session.scalar(select(func.count()).select_from(User)) == 3
+        assert session.scalar(select(func.count()).select_from(CatalogService)) == 15
+        for account in (DEMO_ADMIN, DEMO_HR):
+            assert session.scalar(select(User).where(User.email == account["email"])).check_password(
+                account["password"]
+            )
+        (firm,) = session.scalars(select(Firm)).all()
+        assert iva.is_valid(firm.vat_number)
+        (plan,) = session.scalars(select(Plan)).all()
+        assert plan.status == "final"
+        problems = check_plan(app.extensions["welfare_plans.plugins"], to_domain(plan))
+        assert [p for p in problems if p.severity == "error"] == []
+        assert len(plan.items) == 5
 
 
 def test_db_current_says_the_schema_is_up_to_date(runner):

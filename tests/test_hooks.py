@@ -7,13 +7,20 @@ from decimal import Decimal
 
 from welfare_plans import (
     BeneficiaryGroup,
+    CategoryBudget,
     DeliveryMode,
+    FundingKind,
+    FundingSource,
+    LegalBasis,
     LegalForm,
     NeedArea,
+    PlanProblem,
     PriceUnit,
     Provider,
     ServiceType,
+    Severity,
     Territory,
+    WelfarePlan,
     hookimpl,
 )
 from welfare_plans.testing import validate_plugin
@@ -79,3 +86,40 @@ def test_hook_register_service_types():
     assert service.delivery_modes == (DeliveryMode.IN_KIND,)
     assert service.price == Decimal("30.00")
     assert service.unit is PriceUnit.SESSION
+
+
+class CitizensNeedAPartner:
+    @hookimpl
+    def validate_plan(self, plan):
+        if plan.citizens_count and not plan.partners:
+            return [
+                PlanProblem(
+                    Severity.WARNING, "Piani aperti ai cittadini: indicare il Comune partner.", "partners"
+                )
+            ]
+        return []
+
+
+def test_hook_validate_plan(make_app):
+    from datetime import date
+
+    from welfare_plans.plans import check_plan
+    from welfare_plans.plugins import PluginRecord
+
+    app = make_app()
+    plugins = app.extensions["welfare_plans.plugins"]
+    plugins.register(PluginRecord("citizens-check", "local"), CitizensNeedAPartner())
+    plan = WelfarePlan(
+        title="Piano 2026", fiscal_year=2026, period_start=date(2026, 1, 1), period_end=date(2026, 12, 31),
+        legal_basis=LegalBasis.REGULATION_BINDING, objectives="", needs=("health",),
+        territory=Territory(municipalities=("001191",)),
+        categories=(CategoryBudget("Impiegati", 10, True, Decimal("500")),),
+        family_count=None, former_count=None, citizens_count=40,
+        funding=(FundingSource(FundingKind.EMPLOYER, Decimal("4000")),), basket=(), partners=(),
+    )  # fmt: skip
+    problems = check_plan(plugins, plan)
+    by_plugin = {(p.plugin, p.field): p for p in problems}
+    # ours, and the built-in structural check that funding (4,000) does not match the credit (5,000)
+    assert by_plugin[("citizens-check", "partners")].severity == Severity.WARNING
+    assert by_plugin[("plan_checks", "funding")].severity == Severity.ERROR
+    assert problems[0].severity == Severity.ERROR  # errors come first

@@ -13,6 +13,18 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
+from .domain.plan import (
+    BasketItem,
+    CategoryBudget,
+    FundingKind,
+    FundingSource,
+    LegalBasis,
+    Partner,
+    PartnerKind,
+    PlanProblem,
+    Severity,
+    WelfarePlan,
+)
 from .hookspecs import hookimpl
 from .types import (
     BeneficiaryGroup,
@@ -31,7 +43,17 @@ except PackageNotFoundError:  # running from a source tree that was not installe
     __version__ = "0.0.0"
 
 __all__ = [
+    "BasketItem",
     "BeneficiaryGroup",
+    "CategoryBudget",
+    "FundingKind",
+    "FundingSource",
+    "LegalBasis",
+    "Partner",
+    "PartnerKind",
+    "PlanProblem",
+    "Severity",
+    "WelfarePlan",
     "DeliveryMode",
     "LegalForm",
     "NeedArea",

@@ -230,6 +230,18 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _place_condition(place: Municipality | Province):
+    if isinstance(place, Municipality):
+        return exists().where(
+            ServiceArea.service_id == CatalogService.id,
+            ServiceArea.province_code == place.province.code,
+            or_(ServiceArea.municipality_code.is_(None), ServiceArea.municipality_code == place.code),
+        )
+    return exists().where(
+        ServiceArea.service_id == CatalogService.id, ServiceArea.province_code == place.code
+    )
+
+
 def _conditions(query: CatalogQuery) -> list:
     conditions = [CatalogService.withdrawn_at.is_(None)]
     if query.need_area:
@@ -320,4 +332,37 @@ def covered_places(session: Session) -> list[Municipality | Province]:
     municipalities = {places.municipality(code) for _, code in rows if code}
     return sorted(provinces - {None}, key=lambda p: p.name) + sorted(
         municipalities - {None}, key=lambda m: m.name
+    )
+
+
+def basket_candidates(
+    session: Session, places: list, groups: list[str], need_areas: list[str], exclude: list[str]
+) -> list[CatalogService]:
+    """Active services offered in any of ``places``, to any of ``groups``, in ``need_areas`` (all when empty)."""
+    conditions = [CatalogService.withdrawn_at.is_(None)]
+    if places:
+        conditions.append(or_(*(_place_condition(place) for place in places)))
+    if groups:
+        conditions.append(
+            exists().where(
+                ServiceBeneficiary.service_id == CatalogService.id,
+                ServiceBeneficiary.beneficiary_group.in_(groups),
+            )
+        )
+    if need_areas:
+        conditions.append(CatalogService.need_area.in_(need_areas))
+    if exclude:
+        conditions.append(CatalogService.code.not_in(exclude))
+    return list(
+        session.scalars(
+            select(CatalogService)
+            .where(*conditions)
+            .options(
+                joinedload(CatalogService.provider),
+                selectinload(CatalogService.areas),
+                selectinload(CatalogService.beneficiaries),
+            )
+            .order_by(CatalogService.need_area, CatalogService.name)
+            .limit(200)
+        )
     )

@@ -22,6 +22,9 @@ DEFAULTS = {
     "PLUGINS_STRICT": False,
     "CATALOG_SYNC_ON_STARTUP": True,
     "CATALOG_PAGE_SIZE": 20,
+    # sign-in throttling: this many failures for one e-mail within the window lock it for the window
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT_MINUTES": 15,
     # cookies: HttpOnly and SameSite always; Secure where served over HTTPS (set it in production)
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pluggy
 
+from .domain.plan import PlanProblem, WelfarePlan
 from .types import NeedArea, Provider, ServiceType
 
 PROJECT = "welfare_plans"
@@ -52,4 +53,19 @@ def register_service_types() -> list[ServiceType]:
     is marked withdrawn in the catalog at the next sync, never deleted: plans point to it.
 
     :return: a list of :class:`welfare_plans.ServiceType`. All results are collected.
+    """
+
+
+@hookspec
+def validate_plan(plan: WelfarePlan) -> list[PlanProblem]:
+    """Check a plan and return the problems found.
+
+    Called whenever a plan is shown for review, saved or finalised. The built-in ``plan_checks`` plugin
+    contributes the structural checks (funding adds up, basket within budget, services inside the plan's
+    territory and for included groups); other plugins add their own (tax rules, a network's policy).
+    Problems of severity ``error`` block finalising; ``warning`` and ``info`` do not.
+
+    :param plan: the plan as a :class:`welfare_plans.WelfarePlan` value, with its totals.
+    :return: a list of :class:`welfare_plans.PlanProblem` (empty when all is well). All results are
+        collected; a plugin that raises is reported and its checks are skipped for that call.
     """

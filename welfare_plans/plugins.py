@@ -29,7 +29,7 @@ from .domain.problems import Problem
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "welfare_plans"
-BUILTIN_PLUGINS = ("need_areas",)
+BUILTIN_PLUGINS = ("need_areas", "plan_checks")
 EXTENSION_KEY = "welfare_plans.plugins"
 
 
@@ -107,7 +107,7 @@ class Plugins:
     def add_problem(self, problem: Problem) -> None:
         """Record invalid data a plugin contributed; the plugin stays loaded, marked degraded."""
         record = self.records.get(problem.plugin)
-        if record is None:
+        if record is None or problem in record.problems:
             return
         record.problems.append(problem)
         if record.status == "active":

@@ -112,3 +112,18 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     """The process-wide gazetteer, built on first use from the packaged ISTAT list."""
     return Gazetteer(load_comuni_data(DEFAULT_CSV_PATH, allow_download=False))
+
+
+def overlaps(first, second) -> bool:
+    """Whether two territories (``welfare_plans.Territory``) share any place; a province covers its towns."""
+    places = gazetteer()
+
+    def province_of(code: str) -> str | None:
+        municipality = places.municipality(code)
+        return municipality.province.code if municipality else None
+
+    if set(first.municipalities) & set(second.municipalities) or set(first.provinces) & set(second.provinces):
+        return True
+    return any(province_of(code) in second.provinces for code in first.municipalities) or any(
+        province_of(code) in first.provinces for code in second.municipalities
+    )

@@ -2,5 +2,24 @@
 
 from .accounts import User
 from .catalog import CatalogProvider, CatalogService, ServiceArea, ServiceBeneficiary
+from .firms import Firm, Invitation, LoginFailure, Membership, WorkerCategory
+from .plans import Plan, PlanCategory, PlanChange, PlanFunding, PlanItem, PlanPartner
 
-__all__ = ["CatalogProvider", "CatalogService", "ServiceArea", "ServiceBeneficiary", "User"]
+__all__ = [
+    "CatalogProvider",
+    "CatalogService",
+    "Firm",
+    "Invitation",
+    "LoginFailure",
+    "Membership",
+    "Plan",
+    "PlanCategory",
+    "PlanChange",
+    "PlanFunding",
+    "PlanItem",
+    "PlanPartner",
+    "ServiceArea",
+    "ServiceBeneficiary",
+    "User",
+    "WorkerCategory",
+]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import Base
+
+if TYPE_CHECKING:
+    from .firms import Membership
 
 
 class User(UserMixin, Base):
@@ -22,6 +26,16 @@ class User(UserMixin, Base):
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def role_in(self, firm_id: int) -> str | None:
+        """``hr_manager``, ``viewer`` or None when the user does not belong to the firm."""
+        return next((m.role for m in self.memberships if m.firm_id == firm_id), None)
+
+    @property
+    def firm_ids(self) -> list[int]:
+        return [membership.firm_id for membership in self.memberships]
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -7,12 +7,12 @@ from urllib.parse import urlencode
 from flask import Flask, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_decimal
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from ..db import db_session
 from ..models import User
-from . import admin, auth, catalog, labels
+from . import admin, auth, catalog, firms, labels, plans, wizard
 from .security import public, require_login, security_headers
 
 
@@ -34,10 +34,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(firms.bp)
+    app.register_blueprint(plans.bp)
+    app.register_blueprint(wizard.bp)
 
     @app.get("/")
     @public
     def index():
+        if current_user.is_authenticated and current_user.memberships:
+            return redirect(url_for("plans.index"))
         return redirect(url_for("catalog.index"))
 
     for code in (400, 403, 404, 405, 500):

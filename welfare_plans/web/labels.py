@@ -68,7 +68,64 @@ def beneficiary_group_choices() -> list[tuple[str, str]]:
     return [(group.value, label) for group, label in BENEFICIARY_GROUPS.items()]
 
 
+PLAN_STATUSES = {"draft": _l("draft"), "final": _l("final"), "archived": _l("archived")}
+SEVERITIES = {"error": _l("Error"), "warning": _l("Warning"), "info": _l("Note")}
+ACTIONS = {
+    "created": _l("Plan created"),
+    "step:basics": _l("Basics saved"),
+    "step:beneficiaries": _l("Beneficiaries saved"),
+    "step:budget": _l("Budget and funding saved"),
+    "step:basket": _l("Basket saved"),
+    "step:governance": _l("Governance saved"),
+    "finalised": _l("Finalised"),
+    "archived": _l("Archived"),
+    "new_version": _l("New version started"),
+    "duplicated": _l("Created from another plan"),
+}
+ROLES = {"hr_manager": _l("HR manager"), "viewer": _l("viewer")}
+SIZE_CLASSES = {
+    "micro": _l("Micro (fewer than 10 workers)"),
+    "small": _l("Small (10 to 49 workers)"),
+    "medium": _l("Medium (50 to 249 workers)"),
+    "large": _l("Large (250 workers or more)"),
+}
+
+
+def territory_label(plan) -> str:
+    from ..domain.territory import gazetteer
+
+    places = gazetteer()
+    names = [
+        places.municipality(code).label for code in plan.territory_municipalities if places.municipality(code)
+    ]
+    names += [
+        str(_l("Province of %(name)s", name=places.province(code).name))
+        for code in plan.territory_provinces
+        if places.province(code)
+    ]
+    return ", ".join(names)
+
+
 def register(app) -> None:
+    from flask_babel import format_date, format_datetime
+
+    from .access import can_edit
+    from .plan_forms import FUNDING_KINDS, LEGAL_BASES, PARTNER_KINDS
+
+    app.jinja_env.filters["date_format"] = format_date
+    app.jinja_env.filters["datetime_format"] = lambda value: format_datetime(value, "short")
+    app.jinja_env.globals.update(
+        status_label=lambda code: PLAN_STATUSES.get(code, code),
+        severity_label=lambda code: SEVERITIES.get(code, code),
+        action_label=lambda code: ACTIONS.get(code, code),
+        legal_basis_label=lambda code: LEGAL_BASES.get(code, code),
+        funding_label=lambda code: FUNDING_KINDS.get(code, code),
+        partner_label=lambda code: PARTNER_KINDS.get(code, code),
+        size_label=lambda code: SIZE_CLASSES.get(code, code),
+        role_label=lambda code: ROLES.get(code, code),
+        territory_label=territory_label,
+        can_edit=can_edit,
+    )
     app.jinja_env.globals.update(
         need_area_label=need_area_label,
         group_label=lambda code: BENEFICIARY_GROUPS.get(code, code),

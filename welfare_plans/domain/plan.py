@@ -1,0 +1,193 @@
+"""A welfare plan as plain values: what ``validate_plan`` hooks receive, with the totals people ask for.
+
+Built from the database by :func:`welfare_plans.plans.to_domain`; nothing here touches Flask or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from ..types import BeneficiaryGroup, Territory
+
+CENT = Decimal("0.01")
+
+
+class LegalBasis(StrEnum):
+    """What a plan rests on; it decides deductibility and whether the productivity bonus can be converted."""
+
+    REGULATION_VOLUNTARY = "regulation_voluntary"
+    REGULATION_BINDING = "regulation_binding"
+    COMPANY_AGREEMENT = "company_agreement"
+    TERRITORIAL_AGREEMENT = "territorial_agreement"
+
+
+class FundingKind(StrEnum):
+    EMPLOYER = "employer"
+    PRODUCTIVITY_BONUS = "productivity_bonus"
+    CO_PAYMENT = "co_payment"
+    FOUNDATION = "foundation"
+    PUBLIC = "public"
+
+
+class PartnerKind(StrEnum):
+    MUNICIPALITY = "municipality"
+    HEALTH_AUTHORITY = "health_authority"
+    UNION = "union"
+    EMPLOYER_ASSOCIATION = "employer_association"
+    FOUNDATION = "foundation"
+    THIRD_SECTOR = "third_sector"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # blocks finalising
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    """A problem a check found: ``message`` is a template marked with ``N_`` and formatted with ``params``.
+
+    ``field`` names what to fix: ``title``, ``period_end``, ``categories``, ``funding``, ``items``,
+    ``items.<service code>``, ``territory``, ``partners``... The review page links it to the step.
+    """
+
+    severity: Severity
+    message: str
+    field: str | None = None
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    plugin: str | None = None
+
+    def render(self, gettext=None) -> str:
+        template = gettext(self.message) if gettext else self.message
+        return template % self.params if self.params else template
+
+
+@dataclass(frozen=True)
+class CategoryBudget:
+    name: str
+    headcount: int
+    included: bool
+    credit_per_worker: Decimal
+
+    @property
+    def budget(self) -> Decimal:
+        return (self.credit_per_worker * self.headcount).quantize(CENT) if self.included else Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class FundingSource:
+    kind: FundingKind
+    amount: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BasketItem:
+    service_code: str
+    name: str
+    provider: str
+    need_area: str
+    price: Decimal
+    unit: str
+    quantity: Decimal
+    beneficiary_group: BeneficiaryGroup
+    beneficiary_groups: tuple[str, ...]
+    delivery_modes: tuple[str, ...]
+    territory: Territory
+
+    @property
+    def budget(self) -> Decimal:
+        return (self.price * self.quantity).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class Partner:
+    name: str
+    kind: PartnerKind
+    role: str = ""
+    signatory: bool = False
+
+
+@dataclass(frozen=True)
+class WelfarePlan:
+    """Everything a plan says, as values. ``territory`` is the area the plan serves."""
+
+    title: str
+    fiscal_year: int
+    period_start: date | None
+    period_end: date | None
+    legal_basis: LegalBasis | None
+    objectives: str
+    needs: tuple[str, ...]
+    territory: Territory
+    categories: tuple[CategoryBudget, ...]
+    family_count: int | None  # None: family members not included
+    former_count: int | None
+    citizens_count: int | None
+    funding: tuple[FundingSource, ...]
+    basket: tuple[BasketItem, ...]
+    partners: tuple[Partner, ...]
+    steering_committee: str = ""
+    firm_name: str = ""
+    version: int = 1
+    status: str = "draft"
+    agreement_reference: str = ""
+
+    @property
+    def total_budget(self) -> Decimal:
+        """The welfare credit of every included worker: what the funding must add up to."""
+        return sum((category.budget for category in self.categories), Decimal("0.00"))
+
+    @property
+    def funding_total(self) -> Decimal:
+        return sum((source.amount for source in self.funding), Decimal("0.00"))
+
+    @property
+    def basket_total(self) -> Decimal:
+        return sum((item.budget for item in self.basket), Decimal("0.00"))
+
+    @property
+    def workers_covered(self) -> int:
+        return sum(category.headcount for category in self.categories if category.included)
+
+    @property
+    def beneficiary_groups(self) -> tuple[BeneficiaryGroup, ...]:
+        groups = []
+        if self.workers_covered:
+            groups.append(BeneficiaryGroup.WORKERS)
+        for group, count in (
+            (BeneficiaryGroup.FAMILY_MEMBERS, self.family_count),
+            (BeneficiaryGroup.FORMER_EMPLOYEES, self.former_count),
+            (BeneficiaryGroup.CITIZENS, self.citizens_count),
+        ):
+            if count is not None:
+                groups.append(group)
+        return tuple(groups)
+
+    def people(self, group: BeneficiaryGroup) -> int:
+        return {
+            BeneficiaryGroup.WORKERS: self.workers_covered,
+            BeneficiaryGroup.FAMILY_MEMBERS: self.family_count or 0,
+            BeneficiaryGroup.FORMER_EMPLOYEES: self.former_count or 0,
+            BeneficiaryGroup.CITIZENS: self.citizens_count or 0,
+        }[group]
+
+    def basket_by_need_area(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+        for item in self.basket:
+            totals[item.need_area] += item.budget
+        return dict(totals)
+
+    def basket_by_group(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+        for item in self.basket:
+            totals[item.beneficiary_group] += item.budget
+        return dict(totals)

@@ -1,0 +1,160 @@
+"""Welfare plans as firms compose them.
+
+A plan belongs to one firm. Versions of the same plan share a ``lineage_id`` (the id of the first
+version); changing a final plan makes a new version. Basket items snapshot the catalog service's
+price and terms, so a later catalog change cannot alter a finished plan.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base
+from .accounts import User
+from .firms import Firm
+
+MONEY = Numeric(14, 2)
+
+
+class Plan(Base):
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("lineage_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
+    lineage_id: Mapped[int | None] = mapped_column(index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+
+    # basics
+    title: Mapped[str] = mapped_column(String(200))
+    fiscal_year: Mapped[int]
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    legal_basis: Mapped[str | None] = mapped_column(String(40))
+    agreement_reference: Mapped[str | None] = mapped_column(String(300))
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    territory_municipalities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    territory_provinces: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    # beneficiaries beyond the worker categories
+    include_family: Mapped[bool] = mapped_column(default=False)
+    family_count: Mapped[int] = mapped_column(default=0)
+    include_former: Mapped[bool] = mapped_column(default=False)
+    former_count: Mapped[int] = mapped_column(default=0)
+    include_citizens: Mapped[bool] = mapped_column(default=False)
+    citizens_count: Mapped[int] = mapped_column(default=0)
+
+    # governance
+    steering_committee: Mapped[str] = mapped_column(Text, default="")
+
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime]
+    finalised_at: Mapped[datetime | None]
+    finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    firm: Mapped[Firm] = relationship()
+    finalised_by: Mapped[User | None] = relationship(foreign_keys=[finalised_by_id])
+    categories: Mapped[list[PlanCategory]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanCategory.position"
+    )
+    funding: Mapped[list[PlanFunding]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanFunding.position"
+    )
+    items: Mapped[list[PlanItem]] = relationship(cascade="all, delete-orphan", order_by="PlanItem.position")
+    partners: Mapped[list[PlanPartner]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanPartner.position"
+    )
+
+    @property
+    def editable(self) -> bool:
+        return self.status == "draft"
+
+
+class PlanCategory(Base):
+    """A worker category as the plan includes it, with the welfare credit each worker gets."""
+
+    __tablename__ = "plan_category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(120))
+    headcount: Mapped[int] = mapped_column(default=0)
+    included: Mapped[bool] = mapped_column(default=True)
+    credit_per_worker: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+
+
+class PlanFunding(Base):
+    __tablename__ = "plan_funding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(30))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class PlanItem(Base):
+    """A service of the basket: a copy of the catalog terms at the time it was chosen, and how much of it."""
+
+    __tablename__ = "plan_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service_type.id", ondelete="SET NULL"))
+    service_code: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    provider_name: Mapped[str] = mapped_column(String(200))
+    need_area: Mapped[str] = mapped_column(String(40))
+    price: Mapped[Decimal] = mapped_column(MONEY)
+    unit: Mapped[str] = mapped_column(String(20))
+    delivery_modes: Mapped[list[str]] = mapped_column(JSON)
+    beneficiary_groups: Mapped[list[str]] = mapped_column(JSON)
+    territory_municipalities: Mapped[list[str]] = mapped_column(JSON)
+    territory_provinces: Mapped[list[str]] = mapped_column(JSON)
+    beneficiary_group: Mapped[str] = mapped_column(String(30))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+
+    @property
+    def budget(self) -> Decimal:
+        return (self.price * self.quantity).quantize(Decimal("0.01"))
+
+
+class PlanPartner(Base):
+    __tablename__ = "plan_partner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    role: Mapped[str] = mapped_column(String(300), default="")
+    signatory: Mapped[bool] = mapped_column(default=False)
+
+
+class PlanChange(Base):
+    """Who changed what and when: one row per saved step or lifecycle action."""
+
+    __tablename__ = "plan_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    lineage_id: Mapped[int] = mapped_column(index=True)
+    version: Mapped[int]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(30))
+    changes: Mapped[list[dict]] = mapped_column(JSON, default=list)
+
+    user: Mapped[User | None] = relationship()

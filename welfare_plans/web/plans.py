@@ -1,0 +1,211 @@
+"""Plans of the signed-in user's firms: list, new plan, overview with charts, lifecycle, history, comparison."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import plans as plan_service
+from ..db import db_session
+from ..domain import N_
+from ..models import Firm, Plan
+from ..plugins import get_plugins
+from .access import can_edit, firm_for, plan_for
+from .charts import SVG_CSP, bar_chart
+from .labels import BENEFICIARY_GROUPS, need_area_label
+from .plan_forms import ActionForm, DuplicateForm, NewPlanForm
+from .wizard import STEPS, step_of
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+@bp.get("/")
+def index():
+    firms = list(
+        db_session().scalars(select(Firm).where(Firm.id.in_(current_user.firm_ids)).order_by(Firm.legal_name))
+    )
+    plans = list(
+        db_session().scalars(
+            select(Plan)
+            .where(Plan.firm_id.in_(current_user.firm_ids))
+            .order_by(Plan.fiscal_year.desc(), Plan.title, Plan.version)
+        )
+    )
+    return render_template("plans/index.html", firms=firms, plans=plans, can_edit=can_edit)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    firm = firm_for(request.args.get("firm", type=int) or 0, write=True)
+    form = NewPlanForm()
+    if form.validate_on_submit():
+        plan = plan_service.create_plan(
+            db_session(), firm, current_user, form.title.data.strip(), form.fiscal_year.data
+        )
+        db_session().commit()
+        flash(_("Plan created. Start with the basics."), "success")
+        return redirect(url_for("wizard.step", plan_id=plan.id, step="basics"))
+    return render_template("plans/new.html", form=form, firm=firm)
+
+
+@bp.get("/<int:plan_id>")
+def overview(plan_id: int):
+    plan = plan_for(plan_id)
+    domain = plan_service.to_domain(plan)
+    problems = plan_service.check_plan(get_plugins(current_app), domain)
+    by_area: dict[str, list] = {}
+    for item in plan.items:
+        by_area.setdefault(item.need_area, []).append(item)
+    return render_template(
+        "plans/overview.html",
+        plan=plan,
+        domain=domain,
+        problems=problems,
+        items_by_area=by_area,
+        step_of=step_of,
+        steps=STEPS,
+        action_form=ActionForm(),
+        duplicate_form=DuplicateForm(data={"title": plan.title}),
+        can_edit=can_edit(plan.firm_id),
+        versions=plan_service.versions(db_session(), plan),
+    )
+
+
+@bp.get("/<int:plan_id>/charts/<name>.svg")
+def chart(plan_id: int, name: str):
+    domain = plan_service.to_domain(plan_for(plan_id))
+    if name == "need-areas":
+        svg = bar_chart(
+            _("Basket by need area"),
+            {need_area_label(code): amount for code, amount in domain.basket_by_need_area().items()},
+        )
+    elif name == "groups":
+        svg = bar_chart(
+            _("Basket by beneficiary group"),
+            {str(BENEFICIARY_GROUPS[code]): amount for code, amount in domain.basket_by_group().items()},
+        )
+    else:
+        abort(404)
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = SVG_CSP
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _act(plan_id: int, action) -> Response:
+    plan = plan_for(plan_id, write=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        result = action(plan)
+    except plan_service.LifecycleError as error:
+        flash(_(str(error)), "danger")
+        return redirect(url_for("plans.overview", plan_id=plan.id))
+    db_session().commit()
+    return redirect(url_for("plans.overview", plan_id=(result or plan).id))
+
+
+@bp.post("/<int:plan_id>/finalise")
+def finalise(plan_id: int):
+    def action(plan):
+        problems = plan_service.check_plan(get_plugins(current_app), plan_service.to_domain(plan))
+        plan_service.finalise(db_session(), plan, current_user, problems)
+        flash(_("The plan is final: it can now be signed and handed to workers."), "success")
+
+    return _act(plan_id, action)
+
+
+@bp.post("/<int:plan_id>/archive")
+def archive(plan_id: int):
+    def action(plan):
+        plan_service.archive(db_session(), plan, current_user)
+        flash(_("The plan is archived."), "info")
+
+    return _act(plan_id, action)
+
+
+@bp.post("/<int:plan_id>/new-version")
+def new_version(plan_id: int):
+    def action(plan):
+        copy = plan_service.new_version(db_session(), plan, current_user)
+        flash(
+            _(
+                "Version %(version)d created as a draft; version %(previous)d stays valid until it is finalised.",
+                version=copy.version,
+                previous=plan.version,
+            ),
+            "success",
+        )
+        return copy
+
+    return _act(plan_id, action)
+
+
+@bp.post("/<int:plan_id>/duplicate")
+def duplicate(plan_id: int):
+    plan = plan_for(plan_id, write=True)
+    form = DuplicateForm()
+    if not form.validate_on_submit():
+        flash(_("Give the new plan a title."), "danger")
+        return redirect(url_for("plans.overview", plan_id=plan.id))
+    copy = plan_service.duplicate(db_session(), plan, current_user, form.title.data.strip())
+    db_session().commit()
+    flash(_("A new plan for %(year)d was created from this one.", year=copy.fiscal_year), "success")
+    return redirect(url_for("wizard.step", plan_id=copy.id, step="basics"))
+
+
+@bp.get("/<int:plan_id>/history")
+def history(plan_id: int):
+    plan = plan_for(plan_id)
+    return render_template(
+        "plans/history.html", plan=plan, changes=plan_service.history(db_session(), plan), label=change_label
+    )
+
+
+@bp.get("/<int:plan_id>/compare")
+def compare(plan_id: int):
+    plan = plan_for(plan_id)
+    other = plan_for(request.args.get("with", type=int) or 0)
+    rows = plan_service.diff(plan_service.snapshot(other), plan_service.snapshot(plan))
+    return render_template("plans/compare.html", plan=plan, other=other, rows=rows, label=change_label)
+
+
+FIELD_LABELS = {
+    "title": N_("Title"),
+    "fiscal_year": N_("Fiscal year"),
+    "period_start": N_("Starts on"),
+    "period_end": N_("Ends on"),
+    "legal_basis": N_("Legal basis"),
+    "agreement_reference": N_("Agreement or regulation referred to"),
+    "objectives": N_("Objectives"),
+    "needs": N_("Needs the plan answers"),
+    "territory": N_("Territory served"),
+    "family_count": N_("How many family members"),
+    "former_count": N_("How many former employees"),
+    "citizens_count": N_("How many citizens"),
+    "steering_committee": N_("Steering committee"),
+    "headcount": N_("Workers"),
+    "credit_per_worker": N_("Welfare credit per worker (euro)"),
+    "quantity": N_("Quantity"),
+    "price": N_("Price"),
+    "beneficiary_group": N_("For"),
+}
+
+
+def change_label(key: str) -> str:
+    """A snapshot key in words: ``category[Operai].headcount`` reads "Operai: Workers"."""
+    if "[" in key:
+        kind, rest = key.split("[", 1)
+        name, _sep, attribute = rest.partition("]")
+        attribute = attribute.lstrip(".")
+        subject = {"funding": _("Funding"), "partner": _("Partner")}.get(kind, name)
+        if kind == "funding":
+            from .plan_forms import FUNDING_KINDS
+
+            return f"{subject}: {FUNDING_KINDS.get(name, name)}"
+        if kind == "partner":
+            return f"{subject}: {name}"
+        return f"{subject}: {_(FIELD_LABELS.get(attribute, attribute))}"
+    return _(FIELD_LABELS.get(key, key))
