@@ -48,3 +48,38 @@ def csrf_token(client, path: str) -> str:
 def login(client, email: str, password: str):
     token = csrf_token(client, "/auth/login")
     return client.post("/auth/login", data={"csrf_token": token, "email": email, "password": password})
+
+
+def make_firm(
+    session, name: str, vat: str, categories=(("Operai", 20), ("Impiegati", 5)), municipality="001191"
+):
+    """A firm with worker categories, as an administrator creates it."""
+    from datetime import datetime
+
+    from welfare_plans.models import Firm, WorkerCategory
+
+    firm = Firm(
+        legal_name=name,
+        vat_number=vat,
+        municipality_code=municipality,
+        created_at=datetime(2026, 1, 1),
+        categories=[WorkerCategory(name=n, headcount=h, position=i) for i, (n, h) in enumerate(categories)],
+    )
+    session.add(firm)
+    session.commit()
+    return firm
+
+
+def make_member(session, firm, email: str, role: str = "hr_manager", password: str = "a-long-password"):
+    from welfare_plans.accounts import add_membership, create_user
+
+    user = create_user(session, email=email, name=email.split("@")[0].title(), password=password)
+    add_membership(session, user, firm.id, role)
+    session.commit()
+    return {"email": email, "password": password, "id": user.id}
+
+
+def form_post(client, path: str, data: dict, **kwargs):
+    """Post a form the way a browser does: with the CSRF token of the page it comes from."""
+    token = csrf_token(client, path)
+    return client.post(path, data={"csrf_token": token, **data}, **kwargs)

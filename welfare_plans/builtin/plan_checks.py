@@ -8,10 +8,6 @@ from ..domain.territory import overlaps
 from ..hookspecs import hookimpl
 
 
-def _euro(amount) -> str:
-    return f"{amount:,.2f}"
-
-
 @hookimpl
 def validate_plan(plan: WelfarePlan) -> list[PlanProblem]:
     problems: list[PlanProblem] = []
@@ -68,8 +64,8 @@ def validate_plan(plan: WelfarePlan) -> list[PlanProblem]:
                 "The funding sources add up to %(funded)s euro, but the welfare credit of the included workers is %(total)s euro."
             ),
             "funding",
-            funded=_euro(funded),
-            total=_euro(total),
+            funded=funded,
+            total=total,
         )
 
     if not plan.basket:
@@ -79,8 +75,8 @@ def validate_plan(plan: WelfarePlan) -> list[PlanProblem]:
             error,
             N_("The basket costs %(basket)s euro, more than the plan's budget of %(total)s euro."),
             "items",
-            basket=_euro(plan.basket_total),
-            total=_euro(total),
+            basket=plan.basket_total,
+            total=total,
         )
     groups = set(plan.beneficiary_groups)
     has_territory = plan.territory.municipalities or plan.territory.provinces

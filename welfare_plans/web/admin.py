@@ -18,6 +18,7 @@ from ..db import db_session
 from ..models import Firm, Membership, User
 from ..plugins import get_plugins
 from .access import HR_MANAGER, VIEWER
+from .fields import options
 from .firms import apply_firm_form, firm_form
 from .security import admin_required
 
@@ -29,7 +30,7 @@ class InviteForm(FlaskForm):
     email = EmailField(
         _l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
     )
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=options(ROLE_CHOICES))
 
 
 class AdminInviteForm(FlaskForm):
@@ -39,7 +40,7 @@ class AdminInviteForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[*ROLE_CHOICES, ("remove", _l("Remove from the firm"))])
+    role = SelectField(_l("Role"), choices=options([*ROLE_CHOICES, ("remove", _l("Remove from the firm"))]))
 
 
 @bp.before_request

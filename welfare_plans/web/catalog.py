@@ -15,6 +15,7 @@ from ..db import db_session
 from ..domain.territory import gazetteer
 from ..i18n import current_language
 from ..models import CatalogService
+from .fields import options
 from .labels import beneficiary_group_choices, need_area_choices
 from .security import public
 
@@ -50,8 +51,8 @@ class CatalogFilterForm(FlaskForm):
 @public
 def index():
     form = CatalogFilterForm(request.args, meta={"locales": None})
-    form.need_area.choices = [("", _l("All need areas"))] + need_area_choices()
-    form.group.choices = [("", _l("Everyone"))] + beneficiary_group_choices()
+    form.need_area.choices = options([("", _l("All need areas")), *need_area_choices()])
+    form.group.choices = options([("", _l("Everyone")), *beneficiary_group_choices()])
     session = db_session()
     query = CatalogQuery()
     if form.validate():

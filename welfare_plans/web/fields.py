@@ -8,6 +8,7 @@ from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectMultipleField, widgets
 from wtforms.fields import DecimalField
+from wtforms.fields.choices import SelectChoice
 
 from ..i18n import current_language
 
@@ -52,6 +53,11 @@ class AmountField(DecimalField):
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices of a select field from ``(value, label)`` pairs."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
 
 
 def checked(field: Field) -> bool:

@@ -15,6 +15,7 @@ from ..db import db_session
 from ..domain.territory import Municipality, gazetteer
 from ..models import WorkerCategory
 from .access import can_edit, firm_for
+from .fields import options
 from .labels import SIZE_CLASSES
 
 bp = Blueprint("firms", __name__, url_prefix="/firms")
@@ -53,7 +54,7 @@ class FirmForm(FlaskForm):
         description=_l("The ATECO 2025 code of the main activity, for example 25.62.00"),
     )
     size_class = SelectField(
-        _l("Size"), choices=[("", "–")] + list(SIZE_CLASSES.items()), validators=[Optional()]
+        _l("Size"), choices=options([("", "–"), *SIZE_CLASSES.items()]), validators=[Optional()]
     )
     municipality = StringField(
         _l("Municipality"), validators=[Optional(), Length(max=120), validate_municipality]

@@ -91,6 +91,20 @@ SIZE_CLASSES = {
 }
 
 
+def problem_text(problem) -> str:
+    """A problem's message in the page's language, amounts written the way that language writes them."""
+    from decimal import Decimal
+
+    from flask_babel import format_decimal
+
+    params = {
+        key: format_decimal(value, format="#,##0.00") if isinstance(value, Decimal) else value
+        for key, value in problem.params.items()
+    }
+    template = gettext(problem.message)
+    return template % params if params else template
+
+
 def territory_label(plan) -> str:
     from ..domain.territory import gazetteer
 
@@ -132,5 +146,5 @@ def register(app) -> None:
         delivery_label=lambda code: DELIVERY_MODES.get(code, code),
         unit_label=lambda code: PRICE_UNITS.get(code, code),
         legal_form_label=lambda code: LEGAL_FORMS.get(code, code),
-        problem_text=lambda problem: problem.render(gettext),
+        problem_text=problem_text,
     )

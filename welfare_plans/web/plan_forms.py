@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..domain.plan import FundingKind, LegalBasis, PartnerKind
 from ..domain.territory import Municipality, gazetteer
-from .fields import AmountField, MultiCheckboxField
+from .fields import AmountField, MultiCheckboxField, options
 
 LEGAL_BASES = {
     LegalBasis.REGULATION_VOLUNTARY: _l("Company regulation, voluntary (revocable)"),
@@ -142,7 +142,9 @@ class CreditRow(Form):
 
 
 class FundingRow(Form):
-    kind = SelectField(_l("Source"), choices=[(kind.value, label) for kind, label in FUNDING_KINDS.items()])
+    kind = SelectField(
+        _l("Source"), choices=options((kind.value, label) for kind, label in FUNDING_KINDS.items())
+    )
     amount = AmountField(_l("Amount (euro)"), validators=[Optional(), NumberRange(min=0)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
 
@@ -166,7 +168,9 @@ class BasketForm(FlaskForm):
 
 class PartnerRow(Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=[(kind.value, label) for kind, label in PARTNER_KINDS.items()])
+    kind = SelectField(
+        _l("Kind"), choices=options((kind.value, label) for kind, label in PARTNER_KINDS.items())
+    )
     role = StringField(_l("Role in the plan"), validators=[Optional(), Length(max=300)])
     signatory = BooleanField(_l("Signs the plan"))
 

@@ -21,6 +21,7 @@ from ..models import CatalogService, PlanCategory, PlanFunding, PlanPartner
 from ..plugins import get_plugins
 from ..types import BeneficiaryGroup
 from .access import plan_for
+from .fields import options
 from .labels import BENEFICIARY_GROUPS, need_area_choices
 from .plan_forms import (
     LEGAL_BASES,
@@ -72,9 +73,9 @@ def _destination(plan, step: str):
     target = request.form.get("goto") or _next_step(step)
     if target not in STEPS and target != "review":
         target = step
-    return redirect(
-        url_for("wizard.review" if target == "review" else "wizard.step", plan_id=plan.id, step=target)
-    )
+    if target == "review":
+        return redirect(url_for("wizard.review", plan_id=plan.id))
+    return redirect(url_for("wizard.step", plan_id=plan.id, step=target))
 
 
 @bp.route("/<int:plan_id>/steps/<step>", methods=["GET", "POST"])
@@ -147,10 +148,10 @@ def _basics_form(plan):
             "territory": territory_text(plan.territory_municipalities, plan.territory_provinces),
         }
     )
-    form.legal_basis.choices = [("", _l("Choose…"))] + [
-        (basis.value, label) for basis, label in LEGAL_BASES.items()
-    ]
-    form.needs.choices = need_area_choices()
+    form.legal_basis.choices = options(
+        [("", _l("Choose…")), *((b.value, label) for b, label in LEGAL_BASES.items())]
+    )
+    form.needs.choices = options(need_area_choices())
     return form
 
 
@@ -255,7 +256,9 @@ def _basket_form(plan):
         }
     )
     for item, row in zip(plan.items, form.items, strict=False):
-        row.form.beneficiary_group.choices = [(g, BENEFICIARY_GROUPS[g]) for g in item.beneficiary_groups]
+        row.form.beneficiary_group.choices = options(
+            (g, BENEFICIARY_GROUPS[g]) for g in item.beneficiary_groups
+        )
     return form
 
 
