@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 TEST_PLUGINS = Path(__file__).parent / "plugins"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"  # screenshots and renders to look at
 
 
 def base_config(database_url: str, **overrides) -> dict:

@@ -40,7 +40,7 @@ def bar_chart(title: str, values: dict[str, Decimal]) -> str:
         disable_xml_declaration=False,
         value_formatter=lambda value: format_currency(value, "EUR"),
         # the amounts are printed on the bars; an axis of euro figures would only crowd them
-        show_y_labels=False,
+        show_x_labels=False,  # on a horizontal chart the x axis carries the amounts
         show_x_guides=False,
         show_y_guides=False,
         truncate_label=60,

@@ -67,7 +67,7 @@ def overview(plan_id: int):
         step_of=step_of,
         steps=STEPS,
         action_form=ActionForm(),
-        duplicate_form=DuplicateForm(data={"title": plan.title}),
+        duplicate_form=DuplicateForm(data={"title": next_year_title(plan)}),
         can_edit=can_edit(plan.firm_id),
         versions=plan_service.versions(db_session(), plan),
     )
@@ -92,6 +92,12 @@ def chart(plan_id: int, name: str):
     response.headers["Content-Security-Policy"] = SVG_CSP
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+def next_year_title(plan) -> str:
+    """ "Piano 2026" becomes "Piano 2027"; a title without the year gets it in brackets."""
+    year, following = str(plan.fiscal_year), str(plan.fiscal_year + 1)
+    return plan.title.replace(year, following) if year in plan.title else f"{plan.title} ({following})"
 
 
 def _act(plan_id: int, action) -> Response:
