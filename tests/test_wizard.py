@@ -261,3 +261,40 @@ def test_an_amount_that_is_not_a_number_is_explained(app):
         form = AmountForm(formdata=MultiDict({"amount": "dodici"}))
         assert not form.validate()
         assert str(form.amount.errors[0]) == "Scrivi un importo come 1.250,00"
+
+
+def test_a_later_catalog_change_does_not_alter_the_plans_basket(app, hr, firm):
+    from dataclasses import replace
+
+    from welfare_plans import CONTRIBUTIONS_KEY
+    from welfare_plans.catalog import sync_catalog
+    from welfare_plans.models import CatalogService
+
+    plan_id = new_plan(hr, firm["id"])
+    form_post(hr, f"/plans/{plan_id}/steps/basics", BASICS)
+    with app.app_context():
+        camp_id = db_session().scalar(
+            select(CatalogService.id).where(CatalogService.code == "girotondo.summer-camp")
+        )
+    form_post(hr, f"/plans/{plan_id}/steps/basket", {"add_service": str(camp_id)})
+
+    everything = app.extensions[CONTRIBUTIONS_KEY]
+    plugin, camp = everything.service_types["girotondo.summer-camp"]
+    dearer = replace(everything, service_types={**everything.service_types,
+                                                "girotondo.summer-camp": (plugin, replace(camp, price=Decimal("150")))})  # fmt: skip
+    with app.app_context():
+        sync_catalog(db_session(), dearer)
+        assert db_session().get(CatalogService, camp_id).price == Decimal("150.00")
+    assert plan(app, plan_id).items[0].price == Decimal("125.00")
+
+
+def test_moving_to_another_step_with_the_step_buttons_keeps_what_was_typed(app, hr, firm):
+    plan_id = new_plan(hr, firm["id"])
+    response = form_post(
+        hr,
+        f"/plans/{plan_id}/steps/basics",
+        {**BASICS, "objectives": "Scritto e non perso.", "goto": "governance"},
+    )
+    assert response.headers["Location"].endswith(f"/plans/{plan_id}/steps/governance")
+    assert plan(app, plan_id).objectives == "Scritto e non perso."
+    assert "Scritto e non perso." in hr.get(f"/plans/{plan_id}/steps/basics").get_data(as_text=True)
