@@ -77,21 +77,24 @@ def leaking_routes(app, ids, outsider) -> list[str]:
     return found
 
 
+def seed_two_firms(session) -> dict:
+    """Firm A with a plan and its HR manager, firm B with its own: the outsider."""
+    firm_a = make_firm(session, "Alfa S.r.l.", "05987650016")
+    firm_b = make_firm(session, "Beta S.r.l.", "05432100013")
+    hr_a = make_member(session, firm_a, "hr@alfa.example")
+    hr_b = make_member(session, firm_b, "hr@beta.example")
+    plan = plan_service.create_plan(session, firm_a, session.get(User, hr_a["id"]), "Piano Alfa", 2026)
+    session.commit()
+    membership = session.scalar(select(Membership.id).where(Membership.firm_id == firm_a.id))
+    service = session.scalar(select(CatalogService.id).limit(1)) or 1
+    ids = {"plan": plan.id, "firm": firm_a.id, "membership": membership, "service": service}
+    return {"ids": ids, "a": hr_a, "b": hr_b, "firm_b": firm_b.id}
+
+
 @pytest.fixture
 def two_firms(app):
     with app.app_context():
-        session = db_session()
-        firm_a = make_firm(session, "Alfa S.r.l.", "05987650016")
-        firm_b = make_firm(session, "Beta S.r.l.", "05432100013")
-        hr_a = make_member(session, firm_a, "hr@alfa.example")
-        hr_b = make_member(session, firm_b, "hr@beta.example")
-        user_a = session.get(User, hr_a["id"])
-        plan = plan_service.create_plan(session, firm_a, user_a, "Piano Alfa", 2026)
-        session.commit()
-        membership = session.scalar(select(Membership).where(Membership.firm_id == firm_a.id))
-        service = session.scalar(select(CatalogService.id).limit(1))
-        ids = {"plan": plan.id, "firm": firm_a.id, "membership": membership.id, "service": service}
-    return {"ids": ids, "a": hr_a, "b": hr_b, "firm_b": firm_b.id}
+        return seed_two_firms(db_session())
 
 
 def test_every_route_but_the_public_ones_sends_anonymous_visitors_to_sign_in(app, two_firms):
@@ -145,15 +148,8 @@ def test_the_checks_catch_routes_left_unprotected_on_purpose(make_app, database_
         return plan.title
 
     with app.app_context():
-        session = db_session()
-        firm_a = make_firm(session, "Alfa S.r.l.", "05987650016")
-        firm_b = make_firm(session, "Beta S.r.l.", "05432100013")
-        hr_a = make_member(session, firm_a, "hr@alfa.example")
-        outsider = make_member(session, firm_b, "hr@beta.example")
-        plan = plan_service.create_plan(session, firm_a, session.get(User, hr_a["id"]), "Piano Alfa", 2026)
-        session.commit()
-        membership = session.scalar(select(Membership.id).where(Membership.firm_id == firm_a.id))
-        ids = {"plan": plan.id, "firm": firm_a.id, "membership": membership, "service": 1}
+        seeded = seed_two_firms(db_session())
+    ids, outsider = seeded["ids"], seeded["b"]
 
     assert "GET /plans/<int:plan_id>/title-for-anyone -> 200" in unprotected_routes(app, ids)
     leaks = leaking_routes(app, ids, outsider)

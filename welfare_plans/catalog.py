@@ -289,6 +289,14 @@ def _conditions(query: CatalogQuery) -> list:
     return conditions
 
 
+# what a list of services shows: provider, places and groups, loaded with the page in two more queries
+_DETAILS = (
+    joinedload(CatalogService.provider),
+    selectinload(CatalogService.areas),
+    selectinload(CatalogService.beneficiaries),
+)
+
+
 def search_services(
     session: Session, query: CatalogQuery, page: int = 1, per_page: int = 20, language: str = "it"
 ) -> Page:
@@ -302,11 +310,7 @@ def search_services(
     items = session.scalars(
         select(CatalogService)
         .where(*conditions)
-        .options(
-            joinedload(CatalogService.provider),
-            selectinload(CatalogService.areas),
-            selectinload(CatalogService.beneficiaries),
-        )
+        .options(*_DETAILS)
         .order_by(
             func.coalesce(CatalogService.name_en, CatalogService.name)
             if language == "en"
@@ -357,11 +361,7 @@ def basket_candidates(
         session.scalars(
             select(CatalogService)
             .where(*conditions)
-            .options(
-                joinedload(CatalogService.provider),
-                selectinload(CatalogService.areas),
-                selectinload(CatalogService.beneficiaries),
-            )
+            .options(*_DETAILS)
             .order_by(CatalogService.need_area, CatalogService.name)
             .limit(200)
         )

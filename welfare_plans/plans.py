@@ -284,59 +284,39 @@ def archive(session: Session, plan: Plan, user: User) -> None:
     record_change(session, plan, user, "archived", {})
 
 
+# what a copy of a plan does not inherit: its identity, place in the lineage, status and audit fields
+_NOT_COPIED = {
+    "id", "plan_id", "lineage_id", "version", "previous_id", "status",
+    "created_at", "created_by_id", "updated_at", "finalised_at", "finalised_by_id",
+}  # fmt: skip
+
+
+def _clone(row, model, **values):
+    """A new ``model`` row with the content columns of ``row``; JSON lists are copied, not shared."""
+    for column in model.__table__.columns:
+        if column.key not in _NOT_COPIED and column.key not in values:
+            value = getattr(row, column.key)
+            values[column.key] = list(value) if isinstance(value, list) else value
+    return model(**values)
+
+
 def _copy(session: Session, plan: Plan, user: User, **overrides) -> Plan:
-    copy = Plan(
-        firm_id=plan.firm_id,
+    copy = _clone(
+        plan,
+        Plan,
         status="draft",
-        title=plan.title,
-        fiscal_year=plan.fiscal_year,
-        period_start=plan.period_start,
-        period_end=plan.period_end,
-        legal_basis=plan.legal_basis,
-        agreement_reference=plan.agreement_reference,
-        objectives=plan.objectives,
-        needs=list(plan.needs),
-        territory_municipalities=list(plan.territory_municipalities),
-        territory_provinces=list(plan.territory_provinces),
-        include_family=plan.include_family,
-        family_count=plan.family_count,
-        include_former=plan.include_former,
-        former_count=plan.former_count,
-        include_citizens=plan.include_citizens,
-        citizens_count=plan.citizens_count,
-        steering_committee=plan.steering_committee,
         created_at=now(),
         updated_at=now(),
         created_by_id=user.id,
-        categories=[
-            PlanCategory(
-                position=c.position,
-                name=c.name,
-                headcount=c.headcount,
-                included=c.included,
-                credit_per_worker=c.credit_per_worker,
-            )
-            for c in plan.categories
-        ],
-        funding=[
-            PlanFunding(position=f.position, kind=f.kind, amount=f.amount, note=f.note) for f in plan.funding
-        ],
-        items=[
-            PlanItem(**{column: getattr(item, column) for column in _ITEM_COLUMNS}) for item in plan.items
-        ],
-        partners=[
-            PlanPartner(position=p.position, name=p.name, kind=p.kind, role=p.role, signatory=p.signatory)
-            for p in plan.partners
-        ],
+        categories=[_clone(row, PlanCategory) for row in plan.categories],
+        funding=[_clone(row, PlanFunding) for row in plan.funding],
+        items=[_clone(row, PlanItem) for row in plan.items],
+        partners=[_clone(row, PlanPartner) for row in plan.partners],
+        **overrides,
     )
-    for key, value in overrides.items():
-        setattr(copy, key, value)
     session.add(copy)
     session.flush()
     return copy
-
-
-_ITEM_COLUMNS = [column.key for column in PlanItem.__table__.columns if column.key not in ("id", "plan_id")]
 
 
 def new_version(session: Session, plan: Plan, user: User) -> Plan:

@@ -49,6 +49,19 @@ def only_administrators():
     """Every page here is for platform administrators (the decorator answers 403 to anyone else)."""
 
 
+def _invite(form, **grant) -> str:
+    """Create the invitation and return its link, shown once to the administrator to send on."""
+    token = accounts.invite(db_session(), email=form.email.data, invited_by=current_user, **grant)
+    flash(
+        _(
+            "Invitation created: send this link to %(email)s. It works once, for 7 days.",
+            email=form.email.data,
+        ),
+        "success",
+    )
+    return url_for("auth.accept", token=token, _external=True)
+
+
 @bp.get("/plugins")
 def plugins():
     return render_template("admin/plugins.html", plugins=get_plugins(current_app).list())
@@ -89,19 +102,7 @@ def firm(firm_id: int):
     if firm is None:
         abort(404)
     form = InviteForm()
-    link = None
-    if form.validate_on_submit():
-        token = accounts.invite(
-            db_session(), email=form.email.data, invited_by=current_user, firm_id=firm.id, role=form.role.data
-        )
-        link = url_for("auth.accept", token=token, _external=True)
-        flash(
-            _(
-                "Invitation created: send this link to %(email)s. It works once, for 7 days.",
-                email=form.email.data,
-            ),
-            "success",
-        )
+    link = _invite(form, firm_id=firm.id, role=form.role.data) if form.validate_on_submit() else None
     members = db_session().scalars(
         select(Membership).where(Membership.firm_id == firm.id).options(selectinload(Membership.user))
     )
@@ -129,17 +130,7 @@ def member(firm_id: int, membership_id: int):
 @bp.route("/users", methods=["GET", "POST"])
 def users():
     form = AdminInviteForm()
-    link = None
-    if form.validate_on_submit():
-        token = accounts.invite(db_session(), email=form.email.data, invited_by=current_user, admin=True)
-        link = url_for("auth.accept", token=token, _external=True)
-        flash(
-            _(
-                "Invitation created: send this link to %(email)s. It works once, for 7 days.",
-                email=form.email.data,
-            ),
-            "success",
-        )
+    link = _invite(form, admin=True) if form.validate_on_submit() else None
     rows = db_session().scalars(
         select(User)
         .options(selectinload(User.memberships).selectinload(Membership.firm))
