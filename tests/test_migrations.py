@@ -25,3 +25,29 @@ def test_downgrade_to_base_and_upgrade_again(app):
     schema.upgrade(app)
     assert schema.is_current(engine)
     assert app.test_cli_runner().invoke(args=["catalog", "sync"]).exit_code == 0
+
+
+def test_a_downgrade_and_upgrade_keep_every_plan_whole(app):
+    """SQLite batch migrations rebuild tables; no child row may be lost on the way."""
+    from sqlalchemy import func, select
+
+    from welfare_plans.db import db_session
+    from welfare_plans.demo import load_demo
+    from welfare_plans.models import Plan, PlanCategory, PlanFunding, PlanItem, PlanPartner
+
+    tables = (Plan, PlanCategory, PlanFunding, PlanItem, PlanPartner)
+    with app.app_context():
+        load_demo(app)
+        before = {
+            table.__name__: db_session().scalar(select(func.count()).select_from(table)) for table in tables
+        }
+    assert all(before.values())
+    engine = get_db(app).engine
+    engine.dispose()
+    schema.downgrade(app, "0002")
+    schema.upgrade(app)
+    with app.app_context():
+        after = {
+            table.__name__: db_session().scalar(select(func.count()).select_from(table)) for table in tables
+        }
+    assert after == before
