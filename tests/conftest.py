@@ -96,6 +96,7 @@ def make_app(database_url, tmp_path):
     apps = []
 
     def factory(**overrides):
+        overrides.setdefault("DOCUMENTS_DIR", str(tmp_path / "documents"))
         app = create_app(base_config(database_url, **overrides))
         apps.append(app)
         return app

@@ -19,7 +19,7 @@ def test_plugins_list_json_shows_builtins_and_providers_with_versions(runner):
         "version": "2.0.3",
         "source": "installed",
         "status": "active",
-        "hooks": ["register_providers", "register_service_types"],
+        "hooks": ["plan_document_sections", "register_providers", "register_service_types"],
         "distribution": "welfare-plans-sms-pinerolese",
         "location": "welfare_sms_pinerolese",
         "problems": [],

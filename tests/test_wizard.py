@@ -149,7 +149,8 @@ def test_a_plan_composed_step_by_step_is_finalised_and_versioned(app, hr, firm):
     assert plan(app, plan_id).items[0].budget == Decimal("5000.00")
 
     governance = {"steering_committee": "Comitato paritetico.", "partners-0-name": "Comune di Luserna",
-                  "partners-0-kind": "municipality", "partners-0-role": "Partner"}  # fmt: skip
+                  "partners-0-kind": "municipality", "partners-0-role": "Partner", "new_hires_rule": "pro_rata",
+                  "unused_credit_rule": "carried_over", "claims_deadline_days": "90"}  # fmt: skip
     response = form_post(hr, f"/plans/{plan_id}/steps/governance", governance)
     assert response.headers["Location"].endswith(f"/plans/{plan_id}/review")
 

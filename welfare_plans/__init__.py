@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
+from .domain.document import DocumentSection, RenderedDocument
 from .domain.plan import (
     BasketItem,
     CategoryBudget,
@@ -46,12 +47,14 @@ __all__ = [
     "BasketItem",
     "BeneficiaryGroup",
     "CategoryBudget",
+    "DocumentSection",
     "FundingKind",
     "FundingSource",
     "LegalBasis",
     "Partner",
     "PartnerKind",
     "PlanProblem",
+    "RenderedDocument",
     "Severity",
     "WelfarePlan",
     "DeliveryMode",

@@ -17,6 +17,7 @@ db_cli = AppGroup("db", help="Create or upgrade the database schema.")
 catalog_cli = AppGroup("catalog", help="The provider catalog.")
 plugins_cli = AppGroup("plugins", help="Installed plugins.")
 users_cli = AppGroup("users", help="User accounts.")
+plans_cli = AppGroup("plans", help="Welfare plans and their documents.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
 
@@ -92,6 +93,52 @@ def plugins_list(as_json: bool) -> None:
             click.echo(f"{record.name}: {problem.field + ': ' if problem.field else ''}{problem.render()}")
 
 
+@plans_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def plans_list(as_json: bool) -> None:
+    """Every plan: id, firm, title, fiscal year, status and version."""
+    from sqlalchemy import select
+
+    from .models import Plan
+
+    rows = [
+        {"id": p.id, "firm": p.firm.legal_name, "title": p.title, "year": p.fiscal_year, "status": p.status,
+         "version": p.version}
+        for p in db_session().scalars(select(Plan).order_by(Plan.id))
+    ]  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(
+            f"{row['id']:>5}  {row['year']}  v{row['version']:<3} {row['status']:<9} {row['firm']} – {row['title']}"
+        )
+
+
+@plans_cli.command("render")
+@click.argument("plan_id", type=int)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), required=True, help="The PDF to write."
+)
+@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@click.option("--accessible", is_flag=True, help="Tagged PDF/UA-1 instead of archival PDF/A-3u.")
+def plans_render(plan_id: int, output: str, lang: str, accessible: bool) -> None:
+    """Write the document of plan PLAN_ID to a file (cached renders are reused)."""
+    import shutil
+
+    from . import documents
+    from .models import Plan
+    from .plans import to_domain
+
+    plan = db_session().get(Plan, plan_id)
+    if plan is None:
+        raise click.ClickException(f"there is no plan {plan_id}")
+    variant = "pdf/ua-1" if accessible else "pdf/a-3u"
+    path = documents.cached_document(current_app._get_current_object(), to_domain(plan), lang, variant)
+    shutil.copyfile(path, output)
+    click.echo(f"wrote {output} ({path.stat().st_size // 1024} KiB)")
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
@@ -123,5 +170,5 @@ def demo_load() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, catalog_cli, plugins_cli, users_cli, demo_cli):
+    for group in (db_cli, catalog_cli, plugins_cli, users_cli, plans_cli, demo_cli):
         app.cli.add_command(group)

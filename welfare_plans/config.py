@@ -17,6 +17,7 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Rome",
     # plugin loading (see welfare_plans.plugins)
     "PLUGINS_DIR": None,  # None means: instance/plugins
+    "DOCUMENTS_DIR": None,  # None means: instance/documents (rendered plan documents, a cache)
     "PLUGINS_ALLOWED": None,
     "PLUGINS_BLOCKED": [],
     "PLUGINS_STRICT": False,
@@ -40,6 +41,8 @@ def finish(app: Flask) -> None:
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'welfare.db'}"
+    if app.config["DOCUMENTS_DIR"] is None:
+        app.config["DOCUMENTS_DIR"] = str(instance / "documents")
     if app.config["PLUGINS_DIR"] is None:
         app.config["PLUGINS_DIR"] = str(instance / "plugins")
     if not app.config["SECRET_KEY"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pluggy
 
+from .domain.document import DocumentSection, RenderedDocument
 from .domain.plan import PlanProblem, WelfarePlan
 from .types import NeedArea, Provider, ServiceType
 
@@ -68,4 +69,39 @@ def validate_plan(plan: WelfarePlan) -> list[PlanProblem]:
     :param plan: the plan as a :class:`welfare_plans.WelfarePlan` value, with its totals.
     :return: a list of :class:`welfare_plans.PlanProblem` (empty when all is well). All results are
         collected; a plugin that raises is reported and its checks are skipped for that call.
+    """
+
+
+@hookspec
+def plan_document_sections(plan: WelfarePlan, language: str) -> list[DocumentSection]:
+    """Contribute sections to a plan's document.
+
+    The built-in ``plan_document`` plugin contributes the sections every Italian plan regulation has
+    (preamble, purpose, beneficiaries, definitions, duration, budget, basket, rules of use, new hires and
+    unused credit, governance, privacy and changes, signatures); a provider may add its service terms,
+    the tax rules their own section. Called inside the app, with the page language forced to
+    ``language``, so ``flask.render_template`` and gettext speak the document's language.
+
+    :param plan: the plan as a :class:`welfare_plans.WelfarePlan` value.
+    :param language: ``"it"`` or ``"en"``.
+    :return: a list of :class:`welfare_plans.DocumentSection`; all results are collected and ordered
+        by ``position``. A plugin that raises is reported and its sections left out.
+    """
+
+
+@hookspec(firstresult=True)
+def render_plan(
+    plan: WelfarePlan, language: str, sections: list[DocumentSection], variant: str
+) -> RenderedDocument | None:
+    """Turn a plan and its sections into a document; the first plugin returning one wins.
+
+    The built-in ``pdf_renderer`` plugin renders a PDF with WeasyPrint: cover, table of contents with
+    page numbers, the sections, running header and footer. Another plugin can replace it by returning
+    a document first (pluggy calls plugins registered later first), or decline by returning None.
+
+    :param plan: the plan as a :class:`welfare_plans.WelfarePlan` value.
+    :param language: ``"it"`` or ``"en"``.
+    :param sections: every section contributed through ``plan_document_sections``, ordered.
+    :param variant: ``"pdf/a-3u"`` (archival, the default) or ``"pdf/ua-1"`` (tagged, accessible).
+    :return: a :class:`welfare_plans.RenderedDocument`, or None to let the next plugin render.
     """

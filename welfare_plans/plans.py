@@ -16,10 +16,12 @@ from .domain.plan import (
     FundingKind,
     FundingSource,
     LegalBasis,
+    NewHiresRule,
     Partner,
     PartnerKind,
     PlanProblem,
     Severity,
+    UnusedCreditRule,
     WelfarePlan,
 )
 from .domain.territory import gazetteer
@@ -81,11 +83,22 @@ def to_domain(plan: Plan) -> WelfarePlan:
         ),
         partners=tuple(Partner(p.name, PartnerKind(p.kind), p.role, p.signatory) for p in plan.partners),
         steering_committee=plan.steering_committee,
+        new_hires_rule=NewHiresRule(plan.new_hires_rule),
+        unused_credit_rule=UnusedCreditRule(plan.unused_credit_rule),
+        claims_deadline_days=plan.claims_deadline_days,
+        usage_notes=plan.usage_notes,
         firm_name=plan.firm.legal_name if plan.firm else "",
+        firm_vat_number=plan.firm.vat_number if plan.firm else "",
+        firm_municipality=_municipality_label(plan.firm.municipality_code if plan.firm else None),
         version=plan.version,
         status=plan.status,
         agreement_reference=plan.agreement_reference or "",
     )
+
+
+def _municipality_label(code: str | None) -> str:
+    municipality = gazetteer().municipality(code) if code else None
+    return municipality.label if municipality else ""
 
 
 def check_plan(plugins: Plugins, plan: WelfarePlan) -> list[PlanProblem]:
@@ -193,6 +206,10 @@ def snapshot(plan: Plan) -> dict[str, str]:
         "former_count": str(plan.former_count) if plan.include_former else "",
         "citizens_count": str(plan.citizens_count) if plan.include_citizens else "",
         "steering_committee": plan.steering_committee,
+        "new_hires_rule": plan.new_hires_rule,
+        "unused_credit_rule": plan.unused_credit_rule,
+        "claims_deadline_days": str(plan.claims_deadline_days),
+        "usage_notes": plan.usage_notes,
     }
     for category in plan.categories:
         prefix = f"category[{category.name}]"

@@ -45,6 +45,22 @@ class PartnerKind(StrEnum):
     OTHER = "other"
 
 
+class NewHiresRule(StrEnum):
+    """What a worker hired during the plan's period gets."""
+
+    PRO_RATA = "pro_rata"  # the credit in proportion to the months worked
+    FULL = "full"
+    NEXT_PERIOD = "next_period"  # included from the next plan
+
+
+class UnusedCreditRule(StrEnum):
+    """What happens to credit not used by the end of the period."""
+
+    EXPIRES = "expires"
+    CARRIED_OVER = "carried_over"  # to the next period of the same plan
+    PENSION_FUND = "pension_fund"  # paid into the worker's supplementary pension fund
+
+
 class Severity(StrEnum):
     ERROR = "error"  # blocks finalising
     WARNING = "warning"
@@ -136,7 +152,13 @@ class WelfarePlan:
     basket: tuple[BasketItem, ...]
     partners: tuple[Partner, ...]
     steering_committee: str = ""
+    new_hires_rule: NewHiresRule = NewHiresRule.PRO_RATA
+    unused_credit_rule: UnusedCreditRule = UnusedCreditRule.EXPIRES
+    claims_deadline_days: int = 60
+    usage_notes: str = ""
     firm_name: str = ""
+    firm_vat_number: str = ""
+    firm_municipality: str = ""
     version: int = 1
     status: str = "draft"
     agreement_reference: str = ""

@@ -51,8 +51,12 @@ class Plan(Base):
     include_citizens: Mapped[bool] = mapped_column(default=False)
     citizens_count: Mapped[int] = mapped_column(default=0)
 
-    # governance
+    # governance and rules of use
     steering_committee: Mapped[str] = mapped_column(Text, default="")
+    new_hires_rule: Mapped[str] = mapped_column(String(20), default="pro_rata", server_default="pro_rata")
+    unused_credit_rule: Mapped[str] = mapped_column(String(20), default="expires", server_default="expires")
+    claims_deadline_days: Mapped[int] = mapped_column(default=60, server_default="60")
+    usage_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

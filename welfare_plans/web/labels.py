@@ -105,26 +105,33 @@ def problem_text(problem) -> str:
     return template % params if params else template
 
 
-def territory_label(plan) -> str:
+def places_label(territory) -> str:
+    """A ``Territory`` in words: "Pinerolo (TO), Provincia di Torino"."""
     from ..domain.territory import gazetteer
 
     places = gazetteer()
     names = [
-        places.municipality(code).label for code in plan.territory_municipalities if places.municipality(code)
+        places.municipality(code).label for code in territory.municipalities if places.municipality(code)
     ]
     names += [
         str(_l("Province of %(name)s", name=places.province(code).name))
-        for code in plan.territory_provinces
+        for code in territory.provinces
         if places.province(code)
     ]
     return ", ".join(names)
+
+
+def territory_label(plan) -> str:
+    from ..types import Territory
+
+    return places_label(Territory(tuple(plan.territory_municipalities), tuple(plan.territory_provinces)))
 
 
 def register(app) -> None:
     from flask_babel import format_date, format_datetime
 
     from .access import can_edit
-    from .plan_forms import FUNDING_KINDS, LEGAL_BASES, PARTNER_KINDS
+    from .plan_forms import FUNDING_KINDS, LEGAL_BASES, NEW_HIRES_RULES, PARTNER_KINDS, UNUSED_CREDIT_RULES
 
     app.jinja_env.filters["date_format"] = format_date
     app.jinja_env.filters["datetime_format"] = lambda value: format_datetime(value, "short")
@@ -138,6 +145,9 @@ def register(app) -> None:
         size_label=lambda code: SIZE_CLASSES.get(code, code),
         role_label=lambda code: ROLES.get(code, code),
         territory_label=territory_label,
+        places_label=places_label,
+        new_hires_label=lambda code: NEW_HIRES_RULES.get(code, code),
+        unused_credit_label=lambda code: UNUSED_CREDIT_RULES.get(code, code),
         can_edit=can_edit,
     )
     app.jinja_env.globals.update(

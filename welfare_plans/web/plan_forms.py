@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..domain.plan import FundingKind, LegalBasis, PartnerKind
+from ..domain.plan import FundingKind, LegalBasis, NewHiresRule, PartnerKind, UnusedCreditRule
 from ..domain.territory import Municipality, gazetteer
 from .fields import AmountField, MultiCheckboxField, options
 
@@ -45,6 +45,16 @@ PARTNER_KINDS = {
     PartnerKind.FOUNDATION: _l("Foundation"),
     PartnerKind.THIRD_SECTOR: _l("Third-sector body"),
     PartnerKind.OTHER: _l("Other"),
+}
+NEW_HIRES_RULES = {
+    NewHiresRule.PRO_RATA: _l("The credit in proportion to the months worked"),
+    NewHiresRule.FULL: _l("The whole credit"),
+    NewHiresRule.NEXT_PERIOD: _l("Nothing in this period: they join the next plan"),
+}
+UNUSED_CREDIT_RULES = {
+    UnusedCreditRule.EXPIRES: _l("It expires at the end of the period"),
+    UnusedCreditRule.CARRIED_OVER: _l("It is carried over to the next period"),
+    UnusedCreditRule.PENSION_FUND: _l("It is paid into the worker's supplementary pension fund"),
 }
 THIS_YEAR = date.today().year
 
@@ -183,6 +193,25 @@ class GovernanceForm(FlaskForm):
         render_kw={"rows": 4},
     )
     partners = FieldList(FormField(PartnerRow), min_entries=1)
+    new_hires_rule = SelectField(
+        _l("Workers hired during the period get"),
+        choices=options((rule.value, label) for rule, label in NEW_HIRES_RULES.items()),
+    )
+    unused_credit_rule = SelectField(
+        _l("Credit not used by the end of the period"),
+        choices=options((rule.value, label) for rule, label in UNUSED_CREDIT_RULES.items()),
+    )
+    claims_deadline_days = IntegerField(
+        _l("Days to ask for a reimbursement after the expense"),
+        validators=[InputRequired(), NumberRange(min=1, max=365)],
+        default=60,
+    )
+    usage_notes = TextAreaField(
+        _l("How to use the benefits"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("The platform or office to contact, documents to keep, anything workers should know"),
+        render_kw={"rows": 3},
+    )
 
 
 class DuplicateForm(FlaskForm):

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import documents
 from .. import plans as plan_service
+from ..charts import SVG_CSP, bar_chart
 from ..db import db_session
 from ..domain import N_
+from ..i18n import current_language
 from ..models import Firm, Plan
 from ..plugins import get_plugins
 from .access import can_edit, firm_for, plan_for
-from .charts import SVG_CSP, bar_chart
 from .labels import BENEFICIARY_GROUPS, need_area_label
 from .plan_forms import ActionForm, DuplicateForm, NewPlanForm
 from .wizard import STEPS, step_of
@@ -70,6 +83,24 @@ def overview(plan_id: int):
         duplicate_form=DuplicateForm(data={"title": next_year_title(plan)}),
         can_edit=can_edit(plan.firm_id),
         versions=plan_service.versions(db_session(), plan),
+    )
+
+
+@bp.get("/<int:plan_id>/document.pdf")
+def document(plan_id: int):
+    """The plan as a PDF to sign and hand out: rendered once per content and language, then served from disk."""
+    domain = plan_service.to_domain(plan_for(plan_id))
+    language = request.args.get("lang", current_language())
+    variant = "pdf/ua-1" if request.args.get("accessible") else "pdf/a-3u"
+    if language not in documents.LANGUAGES:
+        abort(404)
+    path = documents.cached_document(current_app._get_current_object(), domain, language, variant)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        download_name=documents.filename(domain, language),
+        as_attachment=request.args.get("download") == "1",
+        max_age=0,
     )
 
 
@@ -192,6 +223,10 @@ FIELD_LABELS = {
     "former_count": N_("How many former employees"),
     "citizens_count": N_("How many citizens"),
     "steering_committee": N_("Steering committee"),
+    "new_hires_rule": N_("Workers hired during the period get"),
+    "unused_credit_rule": N_("Credit not used by the end of the period"),
+    "claims_deadline_days": N_("Days to ask for a reimbursement after the expense"),
+    "usage_notes": N_("How to use the benefits"),
     "headcount": N_("Workers"),
     "credit_per_worker": N_("Welfare credit per worker (euro)"),
     "quantity": N_("Quantity"),

@@ -320,6 +320,10 @@ def _governance_form(plan):
     return GovernanceForm(
         data={
             "steering_committee": plan.steering_committee,
+            "new_hires_rule": plan.new_hires_rule,
+            "unused_credit_rule": plan.unused_credit_rule,
+            "claims_deadline_days": plan.claims_deadline_days,
+            "usage_notes": plan.usage_notes,
             "partners": [
                 {"name": p.name, "kind": p.kind, "role": p.role, "signatory": p.signatory}
                 for p in plan.partners
@@ -331,6 +335,10 @@ def _governance_form(plan):
 
 def _governance_apply(plan, form) -> None:
     plan.steering_committee = form.steering_committee.data or ""
+    plan.new_hires_rule = form.new_hires_rule.data
+    plan.unused_credit_rule = form.unused_credit_rule.data
+    plan.claims_deadline_days = form.claims_deadline_days.data
+    plan.usage_notes = form.usage_notes.data or ""
     plan.partners = [
         PlanPartner(
             position=i,

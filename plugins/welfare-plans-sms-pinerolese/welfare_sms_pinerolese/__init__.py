@@ -5,6 +5,7 @@ from decimal import Decimal
 from welfare_plans import (
     BeneficiaryGroup,
     DeliveryMode,
+    DocumentSection,
     LegalForm,
     PriceUnit,
     Provider,
@@ -130,3 +131,33 @@ def register_service_types():
             territory=PROVINCE_OF_TURIN,
         ),
     ]
+
+
+TERMS = {
+    "it": (
+        "Condizioni delle coperture della Società di Mutuo Soccorso Pinerolese",
+        "Le coperture decorrono dal primo giorno del mese successivo all'iscrizione, senza periodi di carenza "
+        "per gli iscritti tramite un piano aziendale. Le richieste di rimborso si presentano entro 90 giorni "
+        "dalla prestazione, allo sportello di Corso Torino 118 a Pinerolo o dall'area riservata.",
+    ),
+    "en": (
+        "Coverage terms of the Pinerolo Mutual Aid Society",
+        "Cover starts on the first day of the month after enrolment, with no waiting period for members "
+        "enrolled through a company plan. Claims are made within 90 days of the treatment, at the office in "
+        "Corso Torino 118, Pinerolo, or online.",
+    ),
+}
+
+
+@hookimpl
+def plan_document_sections(plan, language):
+    """The society's coverage terms, in the plan document, when the plan includes its services."""
+    from markupsafe import escape
+
+    services = [item for item in plan.basket if item.service_code.startswith("sms-pinerolese.")]
+    if not services:
+        return []
+    title, terms = TERMS.get(language, TERMS["it"])
+    items = "".join(f"<li>{escape(item.name)}</li>" for item in services)
+    return [DocumentSection(key="sms-pinerolese-terms", title=title, html=f"<p>{escape(terms)}</p><ul>{items}</ul>",
+                            position=75)]  # fmt: skip

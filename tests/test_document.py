@@ -1,0 +1,168 @@
+"""The plan document: what a reader finds in the PDF, archival flags, the cache, and the hooks."""
+
+import io
+import re
+import shutil
+import subprocess
+
+import pypdf
+import pytest
+from helpers import ARTIFACTS, login
+from sqlalchemy import select
+
+from welfare_plans import DocumentSection, RenderedDocument, documents, hookimpl
+from welfare_plans.builtin.plan_document import SECTIONS
+from welfare_plans.db import db_session
+from welfare_plans.demo import DEMO_HR, load_demo
+from welfare_plans.models import Plan
+from welfare_plans.plans import to_domain
+from welfare_plans.plugins import PluginRecord
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        load_demo(app)
+        plan = db_session().scalar(select(Plan))
+        return {"id": plan.id, "domain": to_domain(plan)}
+
+
+def pages_text(content: bytes) -> list[str]:
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def euro(amount) -> str:
+    """An amount as the Italian document writes it: 31.800,00"""
+    whole, cents = f"{amount:.2f}".split(".")
+    return f"{int(whole):,}".replace(",", ".") + "," + cents
+
+
+def test_the_pdf_says_everything_the_plan_says(app, demo):
+    plan = demo["domain"]
+    content = documents.render(app, plan, "it").content
+    pages = pages_text(content)
+    text = " ".join(pages)
+    assert plan.title in pages[0] and plan.firm_name in pages[0]
+    for _key, title in SECTIONS:
+        with app.test_request_context(), __import__("flask_babel").force_locale("it"):
+            assert str(title) in text, title
+    assert (
+        "Condizioni delle coperture della Società di Mutuo Soccorso Pinerolese" in text
+    )  # a provider's section
+    for item in plan.basket:
+        assert item.name in text, item.name
+        assert f"{euro(item.price)} €" in text, item.price
+        assert f"{euro(item.budget)} €" in text
+    assert f"{euro(plan.total_budget)} €" in text and f"{euro(plan.funding_total)} €" in text
+    assert f"{euro(plan.basket_total)} €" in text
+    assert f"Pagina 2 di {len(pages)}" in pages[1]
+
+
+def test_the_table_of_contents_gives_the_page_each_section_starts_on(app, demo):
+    content = documents.render(app, demo["domain"], "it").content
+    pages = pages_text(content)
+    contents_page = pypdf.PdfReader(io.BytesIO(content)).pages[1].extract_text().splitlines()
+    entries = [
+        m.groups() for line in contents_page if (m := re.match(r"(\d+)\. (.+?) ?\.{3,} ?(\d+)$", line))
+    ]
+    assert len(entries) == len(SECTIONS) + 1  # and the mutual society's coverage terms
+    for number, title, page in entries:
+        heading = f"{number}. {title.strip()}"
+        assert heading in pages[int(page) - 1], f"{heading!r} is not on page {page}"
+
+
+def test_english_on_request(app, demo):
+    text = " ".join(pages_text(documents.render(app, demo["domain"], "en").content))
+    assert "Preamble and legal basis" in text and "Basket of services" in text
+    assert "Coverage terms of the Pinerolo Mutual Aid Society" in text
+    assert "€31,800.00" in text
+
+
+def test_archival_pdf_a_by_default_and_tagged_pdf_ua_on_request(app, demo):
+    reader = pypdf.PdfReader(io.BytesIO(documents.render(app, demo["domain"], "it").content))
+    assert reader.metadata.title == demo["domain"].title
+    assert reader.metadata.author == demo["domain"].firm_name
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="U"' in xmp  # PDF/A-3u
+    assert reader.trailer["/Root"]["/Lang"] == "it"
+    tagged = pypdf.PdfReader(io.BytesIO(documents.render(app, demo["domain"], "it", "pdf/ua-1").content))
+    assert "/StructTreeRoot" in tagged.trailer["/Root"]
+    assert tagged.trailer["/Root"]["/MarkInfo"]["/Marked"]
+
+
+def test_a_document_is_rendered_once_and_then_served_from_the_cache(app, demo, monkeypatch):
+    calls = []
+    real_render = documents.render
+    monkeypatch.setattr(documents, "render", lambda *args: calls.append(args) or real_render(*args))
+    client = app.test_client()
+    login(client, DEMO_HR["email"], DEMO_HR["password"])
+    url = f"/plans/{demo['id']}/document.pdf?download=1"
+    with client.get(url) as first, client.get(url) as second:
+        assert first.status_code == second.status_code == 200
+        assert first.mimetype == "application/pdf" and first.data == second.data
+        assert "Piano-di-welfare-aziendale-2026-v1-it.pdf" in first.headers["Content-Disposition"]
+    assert len(calls) == 1
+    with client.get(f"/plans/{demo['id']}/document.pdf?lang=en") as english:
+        assert english.status_code == 200
+    assert len(calls) == 2  # another language is another document
+
+
+def test_cli_lists_plans_and_renders_one(app, demo, tmp_path):
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["plans", "list", "--json"])
+    (row,) = __import__("json").loads(listed.output)
+    assert row == {"id": demo["id"], "firm": "Officine Meccaniche Val Chisone S.r.l.",
+                   "title": "Piano di welfare aziendale 2026", "year": 2026, "status": "final", "version": 1}  # fmt: skip
+    target = tmp_path / "piano.pdf"
+    result = runner.invoke(args=["plans", "render", str(demo["id"]), "--output", str(target), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Preamble and legal basis" in " ".join(pages_text(target.read_bytes()))
+
+
+class ExtraSection:
+    @hookimpl
+    def plan_document_sections(self, plan, language):
+        return [
+            DocumentSection("extra", "Sezione aggiunta da un plugin", "<p>Testo del plugin.</p>", position=15)
+        ]
+
+
+def test_hook_plan_document_sections(app, demo):
+    app.extensions["welfare_plans.plugins"].register(PluginRecord("extra", "local"), ExtraSection())
+    pages = pages_text(documents.render(app, demo["domain"], "it").content)
+    assert "2. Sezione aggiunta da un plugin" in pages[1]  # between the preamble (10) and the purpose (20)
+    assert "Testo del plugin." in " ".join(pages)
+
+
+class HouseStyle:
+    @hookimpl
+    def render_plan(self, plan, language, sections, variant):
+        return RenderedDocument(content=f"{plan.title}|{language}|{len(sections)}".encode(), media_type="text/plain",
+                                extension="txt")  # fmt: skip
+
+
+def test_hook_render_plan(app, demo):
+    app.extensions["welfare_plans.plugins"].register(PluginRecord("house-style", "local"), HouseStyle())
+    document = documents.render(app, demo["domain"], "en")
+    assert document.content == b"Piano di welfare aziendale 2026|en|13"
+    assert document.media_type == "text/plain"
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None, reason="pdftoppm (Debian's poppler-utils) is not installed"
+)
+def test_pages_are_kept_as_pictures_to_look_at(app, demo):
+    """Not an assertion of looks: the cover, budget and basket pages are saved for a person to check."""
+    content = documents.render(app, demo["domain"], "it").content
+    pages = pages_text(content)
+    wanted = {"cover": 1}
+    wanted["budget"] = next(i for i, text in enumerate(pages, 1) if "6. Budget e finanziamento" in text)
+    wanted["basket"] = next(i for i, text in enumerate(pages, 1) if "7. Paniere dei servizi" in text)
+    ARTIFACTS.mkdir(exist_ok=True)
+    source = ARTIFACTS / "demo-plan.pdf"
+    source.write_bytes(content)
+    for name, page in wanted.items():
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile",
+                        str(source), str(ARTIFACTS / f"document-{name}")], check=True)  # fmt: skip
+        assert (ARTIFACTS / f"document-{name}.png").stat().st_size > 10_000

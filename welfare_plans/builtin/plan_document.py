@@ -1,0 +1,63 @@
+"""The sections every Italian welfare plan regulation has, contributed through ``plan_document_sections``.
+
+Each section is a template in ``templates/document/sections/``; autoescaping covers every value the
+user typed. The order follows the structure of a plan in the domain reference.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+
+from ..charts import bar_chart
+from ..domain.document import DocumentSection
+from ..domain.plan import WelfarePlan
+from ..hookspecs import hookimpl
+
+SECTIONS = [
+    ("preamble", _l("Preamble and legal basis")),
+    ("purpose", _l("Purpose and objectives")),
+    ("beneficiaries", _l("Scope and beneficiaries")),
+    ("definitions", _l("Definitions")),
+    ("duration", _l("Duration and validity")),
+    ("budget", _l("Budget and funding")),
+    ("basket", _l("Basket of services")),
+    ("usage", _l("How benefits are used")),
+    ("hires", _l("New hires, leavers and unused credit")),
+    ("governance", _l("Governance and partners")),
+    ("privacy", _l("Privacy, changes and communication")),
+    ("signatures", _l("Signatures")),
+]
+
+
+def _svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+@hookimpl
+def plan_document_sections(plan: WelfarePlan, language: str) -> list[DocumentSection]:
+    from ..web.labels import BENEFICIARY_GROUPS, need_area_label
+
+    charts = {
+        "need_areas": _svg_data_uri(
+            bar_chart(str(_l("Basket by need area")),
+                      {need_area_label(code): amount for code, amount in plan.basket_by_need_area().items()})
+        ),
+        "groups": _svg_data_uri(
+            bar_chart(str(_l("Basket by beneficiary group")),
+                      {str(BENEFICIARY_GROUPS[code]): amount for code, amount in plan.basket_by_group().items()})
+        ),
+    } if plan.basket else {}  # fmt: skip
+    return [
+        DocumentSection(
+            key=key,
+            title=str(title),
+            html=render_template(
+                f"document/sections/{key}.html", plan=plan, charts=charts, language=language
+            ),
+            position=10 * (index + 1),
+        )
+        for index, (key, title) in enumerate(SECTIONS)
+    ]
