@@ -6,15 +6,27 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app welfare_plans
 PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
+# WeasyPrint draws with Pango; font subsetting is several times slower without libharfbuzz-subset0
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help install install-test translations messages db demo run test lint format bench clean
+.PHONY: help system-deps install install-test translations messages db demo run test lint format bench clean
 
 help:
 	@echo "make run    install, prepare the database with demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install the test dependencies, run ruff and the whole test suite"
 	@echo "make bench  speed and memory measurements"
+
+# Debian packages the PDF renderer needs: installed where missing when we may (root, apt), named otherwise.
+system-deps:
+	@command -v dpkg >/dev/null 2>&1 || exit 0; \
+	missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "the PDF renderer needs: sudo apt-get install $$missing"; fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +37,7 @@ $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml $(wildcard plugins/*/
 	$(BIN)/python -m pip install --quiet -e '.[test]' $(addprefix -e ,$(PLUGIN_DIRS))
 	touch $@
 
-install: $(VENV)/.installed translations
+install: system-deps $(VENV)/.installed translations
 
 install-test: install
 
