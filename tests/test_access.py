@@ -212,3 +212,5 @@ def test_an_administrator_invites_an_hr_manager_who_then_sees_the_firm(app, clie
     assert accepted.status_code == 302
     assert invited.get(f"/firms/{firm_id}").status_code == 200
     assert invited.get(link.group(1)).status_code == 404  # used once
+    members = client.get(f"/admin/firms/{firm_id}").get_data(as_text=True)
+    assert "Nuova Persona" in members and '<option value="hr_manager" selected>' in members

@@ -17,6 +17,7 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Rome",
     # plugin loading (see welfare_plans.plugins)
     "PLUGINS_DIR": None,  # None means: instance/plugins
+    "TAX_RULES_DIR": None,  # None means: the rules shipped in welfare_plans/builtin/tax_rules
     "DOCUMENTS_DIR": None,  # None means: instance/documents (rendered plan documents, a cache)
     "PLUGINS_ALLOWED": None,
     "PLUGINS_BLOCKED": [],

@@ -78,6 +78,7 @@ def to_domain(plan: Plan) -> WelfarePlan:
                 beneficiary_groups=tuple(item.beneficiary_groups),
                 delivery_modes=tuple(item.delivery_modes),
                 territory=Territory(tuple(item.territory_municipalities), tuple(item.territory_provinces)),
+                declared_tax_basis=item.tax_basis,
             )
             for item in plan.items
         ),
@@ -171,6 +172,7 @@ def add_service(
         territory_municipalities=[a.municipality_code for a in areas if a.municipality_code],
         territory_provinces=[a.province_code for a in areas if not a.municipality_code],
         beneficiary_group=group,
+        tax_basis=(service.extra or {}).get("tax_basis"),
         quantity=quantity,
     )
     plan.items.append(item)

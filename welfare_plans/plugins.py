@@ -29,7 +29,7 @@ from .domain.problems import Problem
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "welfare_plans"
-BUILTIN_PLUGINS = ("need_areas", "plan_checks", "plan_document", "pdf_renderer")
+BUILTIN_PLUGINS = ("need_areas", "plan_checks", "italian_tax", "plan_document", "pdf_renderer")
 EXTENSION_KEY = "welfare_plans.plugins"
 
 

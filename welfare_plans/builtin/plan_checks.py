@@ -48,13 +48,17 @@ def validate_plan(plan: WelfarePlan) -> list[PlanProblem]:
                 "categories",
                 name=category.name,
             )
-    for field, label, count in (
-        ("family_count", N_("family members"), plan.family_count),
-        ("former_count", N_("former employees"), plan.former_count),
-        ("citizens_count", N_("citizens of the territory"), plan.citizens_count),
+    for field, count, message in (
+        ("family_count", plan.family_count, N_("The plan includes family members but counts none.")),
+        ("former_count", plan.former_count, N_("The plan includes former employees but counts none.")),
+        (
+            "citizens_count",
+            plan.citizens_count,
+            N_("The plan includes citizens of the territory but counts none."),
+        ),
     ):
         if count == 0:
-            add(warning, N_("The plan includes %(group)s but counts none."), field, group=label)
+            add(warning, message, field)
 
     total, funded = plan.total_budget, plan.funding_total
     if total and funded != total:

@@ -118,6 +118,7 @@ class BasketItem:
     beneficiary_groups: tuple[str, ...]
     delivery_modes: tuple[str, ...]
     territory: Territory
+    declared_tax_basis: str | None = None  # as the provider states it, when it does
 
     @property
     def budget(self) -> Decimal:

@@ -128,6 +128,7 @@ class PlanItem(Base):
     territory_municipalities: Mapped[list[str]] = mapped_column(JSON)
     territory_provinces: Mapped[list[str]] = mapped_column(JSON)
     beneficiary_group: Mapped[str] = mapped_column(String(30))
+    tax_basis: Mapped[str | None] = mapped_column(String(30))  # as the provider states it
     quantity: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
 
     @property

@@ -91,6 +91,19 @@ SIZE_CLASSES = {
 }
 
 
+class _Sentence:
+    """A translatable sentence with parameters, rendered like a problem's message."""
+
+    def __init__(self, message, params):
+        self.message, self.params = message, params
+
+
+def _tax_comparison(plan):
+    from ..builtin.italian_tax import comparison
+
+    return comparison(plan)
+
+
 def problem_text(problem) -> str:
     """A problem's message in the page's language, amounts written the way that language writes them."""
     from decimal import Decimal
@@ -157,4 +170,6 @@ def register(app) -> None:
         unit_label=lambda code: PRICE_UNITS.get(code, code),
         legal_form_label=lambda code: LEGAL_FORMS.get(code, code),
         problem_text=problem_text,
+        assumption_text=lambda sentence, params: problem_text(_Sentence(sentence, params)),
+        tax_comparison_for=_tax_comparison,
     )
