@@ -79,6 +79,8 @@ def _firm(session) -> Firm:
             WorkerCategory(name="Operai", headcount=38, position=0),
             WorkerCategory(name="Impiegati", headcount=12, position=1),
             WorkerCategory(name="Quadri", headcount=3, position=2),
+            # one executive: the tax rules warn that a one-person category looks like an ad personam benefit
+            WorkerCategory(name="Dirigenti", headcount=1, position=3),
         ],
     )
     session.add(firm)
@@ -101,7 +103,7 @@ def _final_plan(app: Flask, session, firm: Firm, hr):
     for category in plan.categories:
         category.credit_per_worker = Decimal("600")
     plan.funding = [
-        PlanFunding(position=0, kind="employer", amount=Decimal("25800"), note="Stanziamento aziendale"),
+        PlanFunding(position=0, kind="employer", amount=Decimal("26400"), note="Stanziamento aziendale"),
         PlanFunding(
             position=1, kind="productivity_bonus", amount=Decimal("6000"), note="Conversione PdR 2025"
         ),
