@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -81,9 +82,19 @@ def stylesheet() -> weasyprint.CSS:
     )
 
 
+# The shared font configuration is not known to be thread-safe; rendering is CPU-bound under the GIL
+# anyway, so one render at a time per process costs nothing (app servers and workers are processes).
+_RENDERING = threading.Lock()
+
+
 def html_to_pdf(html: str, *, variant: str = "pdf/a-3u", fetcher: SafeURLFetcher | None = None) -> bytes:
     """Render ``html`` (title, author and language come from its <head> and <html lang>) to PDF bytes."""
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or SafeURLFetcher())
+    with _RENDERING:
+        return _write(document, variant)
+
+
+def _write(document: weasyprint.HTML, variant: str) -> bytes:
     return document.write_pdf(
         stylesheets=[stylesheet()],
         font_config=font_config(),

@@ -18,6 +18,7 @@ from ..domain.tax import (
     DEFAULT_RULES,
     NoRulesForYear,
     RuleSet,
+    assumptions,
     check,
     compare_bonus,
     compare_with_cash,
@@ -67,8 +68,6 @@ def comparison(plan: WelfarePlan) -> dict | None:
         "welfare": sum((c.budget for c, _ in categories), Decimal("0")),
         "cash": sum((r.net_cash * c.headcount for c, r in categories), Decimal("0")),
     }
-    from ..domain.tax import assumptions
-
     return {"rules": rules, "categories": categories, "bonus": bonus, "plan": plan_total,
             "assumptions": assumptions(rules)}  # fmt: skip
 
