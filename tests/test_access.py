@@ -14,7 +14,16 @@ from welfare_plans import plans as plan_service
 from welfare_plans.db import db_session
 from welfare_plans.models import CatalogService, Membership, User
 
-PUBLIC = {"static", "index", "catalog.index", "catalog.service", "auth.login", "auth.accept"}
+PUBLIC = {
+    "static",
+    "index",
+    "catalog.index",
+    "catalog.service",
+    "auth.login",
+    "auth.accept",
+    "health.live",
+    "health.ready",
+}
 OBJECT_ARGUMENTS = {"plan_id", "firm_id", "membership_id"}
 QUERY_OBJECTS = {"plans.new"}  # the firm comes in the query string: /plans/new?firm=<id>
 

@@ -56,3 +56,13 @@ def test_the_app_starts_on_an_empty_database_without_syncing(tmp_path):
 
     app = create_app(base_config(f"sqlite:///{tmp_path / 'empty.db'}", CATALOG_SYNC_ON_STARTUP=True))
     assert app.test_cli_runner().invoke(args=["db", "current"]).output.startswith("base")
+
+
+def test_the_gunicorn_settings_load_and_serve_the_app_factory(monkeypatch):
+    import runpy
+    from pathlib import Path
+
+    monkeypatch.setenv("WELFARE_GUNICORN_WORKERS", "3")
+    settings = runpy.run_path(str(Path(__file__).parent.parent / "gunicorn.conf.py"))
+    assert settings["workers"] == 3 and settings["worker_class"] == "sync"
+    assert settings["preload_app"] is False and settings["max_requests"] > 0

@@ -41,6 +41,9 @@ def normalise_url(url: str):
 
 def make_engine(url: str, **options: Any) -> Engine:
     parsed = normalise_url(url)
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        # an unreachable server must fail fast (2 s is libpq's minimum), not hang a request or a probe
+        options.setdefault("connect_args", {"connect_timeout": 2})
     engine = create_engine(parsed, pool_pre_ping=True, **options)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

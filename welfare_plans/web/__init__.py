@@ -9,10 +9,11 @@ from flask_babel import format_currency, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..db import db_session
 from ..models import User
-from . import admin, auth, catalog, firms, labels, plans, wizard
+from . import admin, auth, catalog, firms, health, labels, plans, wizard
 from .security import public, require_login, security_headers
 
 
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(firms.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(wizard.bp)
+    app.register_blueprint(health.bp)
 
     @app.get("/")
     @public
@@ -47,6 +49,8 @@ def init_app(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 500):
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
 
     labels.register(app)
     app.jinja_env.globals["url_with"] = url_with
@@ -61,6 +65,22 @@ def url_with(**changes) -> str:
     if request.endpoint is None:  # an error page for a URL that matched no route
         return f"{request.path}?{urlencode(args)}"
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def _database_unavailable(error):
+    """The database is down or restarting: a page that says so, not a stack trace."""
+    from flask import current_app, g
+
+    current_app.logger.error("database unavailable: %s", error)
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+    # straight from the Jinja environment: render_template's context processors would load the signed-in
+    # user, from the database that is down
+    page = current_app.jinja_env.get_template("errors/unavailable.html").render()
+    response = current_app.make_response((page, 503))
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def _error_page(error):
