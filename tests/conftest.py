@@ -103,6 +103,9 @@ def make_app(database_url, tmp_path):
 
     yield factory
     for app in apps:
+        executor = app.extensions.get("welfare_plans.jobs")
+        if executor is not None:  # a job thread must not outlive its app and its connections
+            executor.shutdown(wait=True)
         app.extensions["welfare_plans.db"].engine.dispose()
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from welfare_plans import plans as plan_service
 from welfare_plans.db import db_session
-from welfare_plans.models import CatalogService, Membership, User
+from welfare_plans.models import CatalogService, Job, Membership, User
 
 PUBLIC = {
     "static",
@@ -24,14 +24,14 @@ PUBLIC = {
     "health.live",
     "health.ready",
 }
-OBJECT_ARGUMENTS = {"plan_id", "firm_id", "membership_id"}
-QUERY_OBJECTS = {"plans.new"}  # the firm comes in the query string: /plans/new?firm=<id>
+OBJECT_ARGUMENTS = {"plan_id", "firm_id", "membership_id", "job_id"}
+QUERY_OBJECTS = {"plans.new", "plans.prepare_documents"}  # the firm comes in the query string: ?firm=<id>
 
 
 def sample_url(app, rule, ids) -> str:
     values = {
         "plan_id": ids["plan"], "firm_id": ids["firm"], "membership_id": ids["membership"],
-        "service_id": ids["service"], "step": "basics", "name": "need-areas", "token": "not-a-token",
+        "service_id": ids["service"], "job_id": ids["job"], "step": "basics", "name": "need-areas", "token": "not-a-token",
         "filename": "style.css",
     }  # fmt: skip
     with app.test_request_context():
@@ -76,7 +76,7 @@ def leaking_routes(app, ids, outsider) -> list[str]:
         if not (admin_page or object_route) or rule.endpoint in PUBLIC:
             continue
         url = sample_url(app, rule, ids)
-        if rule.endpoint == "plans.new":
+        if rule.endpoint in QUERY_OBJECTS:
             url += f"?firm={ids['firm']}"
         if rule.endpoint == "plans.compare":
             url += f"?with={ids['plan']}"
@@ -96,7 +96,11 @@ def seed_two_firms(session) -> dict:
     session.commit()
     membership = session.scalar(select(Membership.id).where(Membership.firm_id == firm_a.id))
     service = session.scalar(select(CatalogService.id).limit(1)) or 1
-    ids = {"plan": plan.id, "firm": firm_a.id, "membership": membership, "service": service}
+    job = Job(id="a" * 32, kind="render_documents", key="k", firm_id=firm_a.id, params={"plan_ids": [plan.id]},
+              created_at=plan.created_at, results=[])  # fmt: skip
+    session.add(job)
+    session.commit()
+    ids = {"plan": plan.id, "firm": firm_a.id, "membership": membership, "service": service, "job": job.id}
     return {"ids": ids, "a": hr_a, "b": hr_b, "firm_b": firm_b.id}
 
 

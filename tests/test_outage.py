@@ -71,8 +71,15 @@ def throwaway_postgres():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_an_outage_is_reported_and_the_app_recovers_by_itself(throwaway_postgres, tmp_path):
+@pytest.fixture
+def outage_app(throwaway_postgres, tmp_path):
     app = create_app(base_config(throwaway_postgres["url"], DOCUMENTS_DIR=str(tmp_path / "documents")))
+    yield app
+    app.extensions["welfare_plans.db"].engine.dispose()  # no connection left for the garbage collector
+
+
+def test_an_outage_is_reported_and_the_app_recovers_by_itself(outage_app, throwaway_postgres):
+    app = outage_app
     schema.upgrade(app)
     with app.app_context():
         load_demo(app)

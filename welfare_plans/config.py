@@ -18,6 +18,10 @@ DEFAULTS = {
     # plugin loading (see welfare_plans.plugins)
     "PLUGINS_DIR": None,  # None means: instance/plugins
     "TAX_RULES_DIR": None,  # None means: the rules shipped in welfare_plans/builtin/tax_rules
+    # background jobs: a Redis URL runs them on Celery workers; None runs them in a thread of the app
+    "CELERY_BROKER_URL": None,
+    "JOB_SOFT_TIME_LIMIT": 600,
+    "JOB_TIME_LIMIT": 660,
     "DOCUMENTS_DIR": None,  # None means: instance/documents (rendered plan documents, a cache)
     "PLUGINS_ALLOWED": None,
     "PLUGINS_BLOCKED": [],

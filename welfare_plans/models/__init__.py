@@ -3,6 +3,7 @@
 from .accounts import User
 from .catalog import CatalogProvider, CatalogService, ServiceArea, ServiceBeneficiary
 from .firms import Firm, Invitation, LoginFailure, Membership, WorkerCategory
+from .jobs import Job
 from .plans import Plan, PlanCategory, PlanChange, PlanFunding, PlanItem, PlanPartner
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "CatalogService",
     "Firm",
     "Invitation",
+    "Job",
     "LoginFailure",
     "Membership",
     "Plan",

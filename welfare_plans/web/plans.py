@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import documents
+from .. import documents, jobs
 from .. import plans as plan_service
 from ..charts import SVG_CSP, bar_chart
 from ..db import db_session
@@ -46,7 +46,25 @@ def index():
             .order_by(Plan.fiscal_year.desc(), Plan.title, Plan.version)
         )
     )
-    return render_template("plans/index.html", firms=firms, plans=plans, can_edit=can_edit)
+    return render_template(
+        "plans/index.html", firms=firms, plans=plans, can_edit=can_edit, action_form=ActionForm()
+    )
+
+
+@bp.post("/documents")
+def prepare_documents():
+    """Prepare the PDFs of every current plan of a firm, in both languages, in the background."""
+    firm = firm_for(request.args.get("firm", type=int) or 0, write=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    plan_ids = list(
+        db_session().scalars(
+            select(Plan.id).where(Plan.firm_id == firm.id, Plan.status != "archived").order_by(Plan.id)
+        )
+    )
+    job = jobs.submit(current_app._get_current_object(), "render_documents",
+                      {"plan_ids": plan_ids, "languages": ["it", "en"]}, firm_id=firm.id, user_id=current_user.id)  # fmt: skip
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])

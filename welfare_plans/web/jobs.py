@@ -1,0 +1,44 @@
+"""Background jobs as people see them: a page with a progress bar, the files when done, a retry when failed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+
+from .. import jobs
+from ..db import db_session
+from ..models import Job
+from .plan_forms import ActionForm
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+
+
+def job_for(job_id: str, *, write: bool = False) -> Job:
+    job = db_session().get(Job, job_id)
+    role = current_user.role_in(job.firm_id) if job is not None and job.firm_id is not None else None
+    if role is None:
+        abort(404)
+    if write and role != "hr_manager":
+        abort(403)
+    return job
+
+
+@bp.get("/<job_id>")
+def show(job_id: str):
+    return render_template("jobs/show.html", job=job_for(job_id), action_form=ActionForm())
+
+
+@bp.get("/<job_id>.json")
+def status(job_id: str):
+    job = job_for(job_id)
+    return jsonify(id=job.id, status=job.status, progress=job.progress, total=job.total, percent=job.percent,
+                   error=job.error)  # fmt: skip
+
+
+@bp.post("/<job_id>/retry")
+def retry(job_id: str):
+    job = job_for(job_id, write=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    jobs.retry(current_app._get_current_object(), job.id)
+    return redirect(url_for("jobs.show", job_id=job.id))

@@ -1,0 +1,46 @@
+"""The Celery worker: ``celery -A welfare_plans.worker worker --concurrency 2``.
+
+Needs ``WELFARE_CELERY_BROKER_URL`` (Redis). Tasks are acknowledged after they finish and put back when
+a worker dies, so a killed worker's job is picked up again; each unit of a job is idempotent. Worker
+processes are recycled after a few tasks, because WeasyPrint keeps the memory it has used.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+from . import create_app
+from .db import get_db
+from .jobs import TASK_NAME, run_job
+
+flask_app = create_app()
+broker = flask_app.config.get("CELERY_BROKER_URL")
+if not broker:
+    raise RuntimeError("set WELFARE_CELERY_BROKER_URL (for example redis://127.0.0.1:6379/0) to run a worker")
+
+celery = Celery("welfare_plans", broker=broker)
+celery.conf.update(
+    task_serializer="json",
+    accept_content=["json"],
+    result_backend=None,  # a job's state lives in the database
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    worker_max_tasks_per_child=flask_app.config.get("JOB_MAX_TASKS_PER_CHILD", 20),
+    task_soft_time_limit=flask_app.config["JOB_SOFT_TIME_LIMIT"],
+    task_time_limit=flask_app.config["JOB_TIME_LIMIT"],
+    broker_connection_retry_on_startup=True,
+    broker_transport_options={"visibility_timeout": flask_app.config.get("CELERY_VISIBILITY_TIMEOUT", 3600)},
+)
+
+
+@worker_process_init.connect
+def _fresh_connections(**_kwargs) -> None:
+    """A forked worker process must not share the parent's database connections."""
+    get_db(flask_app).engine.dispose(close=False)
+
+
+@celery.task(name=TASK_NAME)
+def run_job_task(job_id: str) -> None:
+    run_job(flask_app, job_id)
