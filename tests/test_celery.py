@@ -1,0 +1,101 @@
+"""A real Redis broker and a real Celery worker: kill the worker mid-batch, start it again, and end with
+exactly one complete file per document. Runs when WELFARE_TEST_REDIS_URL is set (.ci/run sets it).
+"""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pypdf
+import pytest
+from sqlalchemy import select
+
+from welfare_plans import jobs
+from welfare_plans import plans as plan_service
+from welfare_plans.db import db_session
+from welfare_plans.demo import load_demo
+from welfare_plans.models import Job, Plan, User
+
+REDIS_URL = os.environ.get("WELFARE_TEST_REDIS_URL")
+pytestmark = [
+    pytest.mark.skipif(not REDIS_URL, reason="needs WELFARE_TEST_REDIS_URL, e.g. redis://127.0.0.1:6379/15"),
+    pytest.mark.slow,
+]
+
+
+def start_worker(env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "welfare_plans.worker", "worker", "--concurrency", "1",
+         "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+
+
+def wait_for(app, job_id: str, condition, limit: float) -> Job:
+    """Poll the job until ``condition`` holds; a bound on waiting, not a speed assertion."""
+    deadline = time.monotonic() + limit
+    while True:
+        with app.app_context():
+            job = db_session().get(Job, job_id)
+            db_session().expunge(job)
+        if condition(job) or time.monotonic() > deadline:
+            return job
+        time.sleep(0.2)
+
+
+def test_a_worker_killed_mid_batch_leaves_one_complete_file_per_document(make_app, database_url, tmp_path):
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()  # the test's own database index: nothing else lives there
+    documents_dir = tmp_path / "documents"
+    app = make_app(CELERY_BROKER_URL=REDIS_URL, DOCUMENTS_DIR=str(documents_dir))
+    with app.app_context():
+        load_demo(app)
+        session = db_session()
+        original = session.scalar(select(Plan))
+        hr = session.scalar(select(User).where(User.email == "hr@example.org"))
+        for year in range(5):
+            plan_service.duplicate(session, original, hr, f"Piano {2027 + year}")
+        session.commit()
+        plan_ids = list(session.scalars(select(Plan.id).order_by(Plan.id)))
+        firm_id = original.firm_id
+    env = {
+        **os.environ,
+        "WELFARE_DATABASE_URL": database_url,
+        "WELFARE_CELERY_BROKER_URL": REDIS_URL,
+        "WELFARE_DOCUMENTS_DIR": str(documents_dir),
+        "WELFARE_SECRET_KEY": "tests-only-secret",
+        "WELFARE_CATALOG_SYNC_ON_STARTUP": "false",
+        "WELFARE_PLUGINS_DIR": "",
+        "WELFARE_CELERY_VISIBILITY_TIMEOUT": "3",  # a dead worker's task comes back within seconds
+    }
+    worker = start_worker(env)
+    try:
+        job = jobs.submit(
+            app, "render_documents", {"plan_ids": plan_ids, "languages": ["it", "en"]}, firm_id=firm_id
+        )
+        total = len(plan_ids) * 2
+        midway = wait_for(app, job.id, lambda j: j.progress >= 3, limit=120)
+        assert 3 <= midway.progress < total, "the worker should be in the middle of the batch"
+        os.killpg(worker.pid, signal.SIGKILL)  # the whole worker, as a crash or an OOM kill would
+        worker.wait()
+        assert wait_for(app, job.id, lambda j: False, limit=0).status == "running"
+
+        worker = start_worker(env)
+        done = wait_for(app, job.id, lambda j: j.status == "done", limit=240)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
+    assert done.status == "done", (done.status, done.progress, done.error)
+    assert done.attempts >= 2 and done.progress == total
+    assert len({result["unit"] for result in done.results}) == total
+    files = sorted(documents_dir.iterdir())
+    assert [f for f in files if f.name.startswith(".")] == []  # no half-written file left behind
+    assert len(files) == total
+    for path in files:
+        assert len(pypdf.PdfReader(io.BytesIO(Path(path).read_bytes())).pages) > 3
