@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .domain.contributions import Contributions, PluginContribution, validate_contributions
@@ -80,31 +80,20 @@ def sync_catalog(session: Session, contributions: Contributions, now: datetime |
 
     Running it twice in a row changes nothing the second time. What is no longer contributed is marked
     withdrawn; what comes back is restored. Unchanged rows are recognised by their content hash without
-    being loaded, so a sync with nothing to do costs two narrow SELECTs.
+    being loaded, so a sync with nothing to do costs two narrow SELECTs; new and changed rows are written
+    with bulk statements, not one object at a time.
     """
     now = now or datetime.now(UTC).replace(tzinfo=None)
     report = SyncReport()
     provider_ids = _sync_rows(
-        session,
-        CatalogProvider,
-        CatalogProvider.key,
-        contributions.providers,
-        report.providers,
-        now,
-        lambda row, plugin, provider, digest: _copy_provider(row, plugin, provider, digest, now),
-    )
+        session, CatalogProvider, CatalogProvider.key, contributions.providers, report.providers, now,
+        lambda plugin, provider, digest: _provider_values(plugin, provider, digest, now),
+    )  # fmt: skip
     _sync_rows(
-        session,
-        CatalogService,
-        CatalogService.code,
-        contributions.service_types,
-        report.services,
-        now,
-        lambda row, plugin, service, digest: _copy_service(
-            row, plugin, service, provider_ids[service.provider], digest, now
-        ),
-        options=(selectinload(CatalogService.areas), selectinload(CatalogService.beneficiaries)),
-    )
+        session, CatalogService, CatalogService.code, contributions.service_types, report.services, now,
+        lambda plugin, service, digest: _service_values(plugin, service, provider_ids[service.provider], digest, now),
+        children=_service_children,
+    )  # fmt: skip
     session.commit()
     return report
 
@@ -112,9 +101,12 @@ def sync_catalog(session: Session, contributions: Contributions, now: datetime |
 _BATCH = 500  # ids per IN (...) clause: well under every database's parameter limit
 
 
-def _sync_rows(
-    session, model, key_column, contributed: dict, counts: Counts, now, copy, options=()
-) -> dict[str, int]:
+def _batches(items: list, size: int = _BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _sync_rows(session, model, key_column, contributed: dict, counts: Counts, now, values, children=None):
     """Create, update, restore or withdraw the rows of ``model``; return the id of every row by key."""
     current = {
         key: (row_id, digest, withdrawn_at)
@@ -122,85 +114,102 @@ def _sync_rows(
             select(key_column, model.id, model.content_hash, model.withdrawn_at)
         )
     }
-    changed: dict[int, tuple] = {}
-    created = []
+    new_rows, changed_rows, child_sources = [], [], []
     for key, (plugin, value) in contributed.items():
         digest = _fingerprint(plugin, value)
         state = current.get(key)
         if state is None:
-            row = model(**{key_column.key: key})
-            copy(row, plugin, value, digest)
-            session.add(row)
-            created.append((key, row))
+            new_rows.append({key_column.key: key, **values(plugin, value, digest)})
+            child_sources.append((key, value))
             counts.created += 1
         elif state[1] == digest and state[2] is None:
             counts.unchanged += 1
         else:
-            changed[state[0]] = (plugin, value, digest)
+            changed_rows.append({"id": state[0], **values(plugin, value, digest)})
+            child_sources.append((key, value))
             if state[2] is not None:
                 counts.restored += 1
             else:
                 counts.updated += 1
-    ids = list(changed)
-    for start in range(0, len(ids), _BATCH):
-        for row in session.scalars(
-            select(model).where(model.id.in_(ids[start : start + _BATCH])).options(*options)
-        ):
-            copy(row, *changed[row.id])
-    gone = [state[0] for key, state in current.items() if key not in contributed and state[2] is None]
-    for start in range(0, len(gone), _BATCH):
-        session.execute(
-            update(model).where(model.id.in_(gone[start : start + _BATCH])).values(withdrawn_at=now)
-        )
-    counts.withdrawn += len(gone)
-    session.flush()
     ids_by_key = {key: state[0] for key, state in current.items()}
-    ids_by_key.update((key, row.id) for key, row in created)
+    for batch in _batches(new_rows):
+        for key, row_id in session.execute(insert(model).returning(key_column, model.id), batch):
+            ids_by_key[key] = row_id
+    if changed_rows:
+        session.execute(update(model), changed_rows)  # bulk UPDATE by primary key
+    gone = [state[0] for key, state in current.items() if key not in contributed and state[2] is None]
+    for batch in _batches(gone):
+        session.execute(update(model).where(model.id.in_(batch)).values(withdrawn_at=now))
+    counts.withdrawn += len(gone)
+    if children and child_sources:
+        _replace_children(session, children, [(ids_by_key[key], value) for key, value in child_sources])
     return ids_by_key
 
 
-def _copy_provider(row: CatalogProvider, plugin: str, provider, digest: str, now: datetime) -> None:
-    row.plugin = plugin
-    row.name = provider.name
-    row.legal_form = provider.legal_form.value
-    row.tax_id = provider.tax_id
-    row.municipality_code = provider.municipality
-    row.email = provider.email
-    row.phone = provider.phone
-    row.website = provider.website
-    row.address = provider.address
-    row.applies_national_contract = provider.applies_national_contract
-    row.has_safety_policy = provider.has_safety_policy
-    row.description = provider.description
-    row.description_en = provider.description_en
-    row.content_hash = digest
-    row.synced_at = now
-    row.withdrawn_at = None
+def _replace_children(session, children, owners: list) -> None:
+    """Delete the child rows of the given owners and insert them anew, in bulk."""
+    rows: dict = {}
+    for owner_id, value in owners:
+        for child_model, items in children(value).items():
+            rows.setdefault(child_model, []).extend({"service_id": owner_id, **item} for item in items)
+    owner_ids = [owner_id for owner_id, _ in owners]
+    for child_model, items in rows.items():
+        for batch in _batches(owner_ids):
+            session.execute(delete(child_model).where(child_model.service_id.in_(batch)))
+        for batch in _batches(items, 2_000):
+            session.execute(insert(child_model), batch)
 
 
-def _copy_service(row: CatalogService, plugin: str, service, provider_id: int, digest: str, now) -> None:
-    row.plugin = plugin
-    row.provider_id = provider_id
-    row.name = service.name
-    row.name_en = service.name_en
-    row.description = service.description
-    row.description_en = service.description_en
-    row.need_area = service.need_area
-    row.delivery_modes = [mode.value for mode in service.delivery_modes]
-    row.price = service.price
-    row.unit = service.unit.value
-    row.extra = dict(service.extra)
-    row.content_hash = digest
-    row.synced_at = now
-    row.withdrawn_at = None
+def _provider_values(plugin: str, provider, digest: str, now: datetime) -> dict:
+    return {
+        "plugin": plugin,
+        "name": provider.name,
+        "legal_form": provider.legal_form.value,
+        "tax_id": provider.tax_id,
+        "municipality_code": provider.municipality,
+        "email": provider.email,
+        "phone": provider.phone,
+        "website": provider.website,
+        "address": provider.address,
+        "applies_national_contract": provider.applies_national_contract,
+        "has_safety_policy": provider.has_safety_policy,
+        "description": provider.description,
+        "description_en": provider.description_en,
+        "content_hash": digest,
+        "synced_at": now,
+        "withdrawn_at": None,
+    }
+
+
+def _service_values(plugin: str, service, provider_id: int, digest: str, now: datetime) -> dict:
+    return {
+        "plugin": plugin,
+        "provider_id": provider_id,
+        "name": service.name,
+        "name_en": service.name_en,
+        "description": service.description,
+        "description_en": service.description_en,
+        "need_area": service.need_area,
+        "delivery_modes": [mode.value for mode in service.delivery_modes],
+        "price": service.price,
+        "unit": service.unit.value,
+        "extra": dict(service.extra),
+        "content_hash": digest,
+        "synced_at": now,
+        "withdrawn_at": None,
+    }
+
+
+def _service_children(service) -> dict:
     places = gazetteer()
-    row.areas = [ServiceArea(province_code=code) for code in service.territory.provinces] + [
-        ServiceArea(province_code=places.municipality(code).province.code, municipality_code=code)
+    areas = [{"province_code": code, "municipality_code": None} for code in service.territory.provinces] + [
+        {"province_code": places.municipality(code).province.code, "municipality_code": code}
         for code in service.territory.municipalities
     ]
-    row.beneficiaries = [
-        ServiceBeneficiary(beneficiary_group=group.value) for group in service.beneficiary_groups
-    ]
+    return {
+        ServiceArea: areas,
+        ServiceBeneficiary: [{"beneficiary_group": group.value} for group in service.beneficiary_groups],
+    }
 
 
 # -- search ------------------------------------------------------------------------------------------------
