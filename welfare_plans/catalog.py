@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -71,8 +70,9 @@ class SyncReport:
 
 
 def _fingerprint(plugin: str, value) -> str:
-    payload = json.dumps([plugin, dataclasses.asdict(value)], sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    """A hash of everything a contribution says. The generated repr of a frozen dataclass lists every
+    field, nested values included, in a fixed order; it is several times cheaper than asdict()."""
+    return hashlib.sha256(f"{plugin}|{value!r}".encode()).hexdigest()
 
 
 def sync_catalog(session: Session, contributions: Contributions, now: datetime | None = None) -> SyncReport:
