@@ -160,6 +160,8 @@ def test_the_catalog_page_runs_the_same_number_of_queries_whatever_it_shows(make
     statements = []
     event.listen(get_db(app).engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     client = app.test_client()
+    client.get("/catalog/?q=warm-up")  # fills the suggested places, kept for a few minutes
+    statements.clear()
     client.get("/catalog/")
     first = len(statements)
     statements.clear()

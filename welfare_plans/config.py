@@ -28,6 +28,7 @@ DEFAULTS = {
     "PLUGINS_STRICT": False,
     "CATALOG_SYNC_ON_STARTUP": True,
     "CATALOG_PAGE_SIZE": 20,
+    "CATALOG_PLACES_TTL": 300,  # seconds the catalog page keeps its list of suggested places
     # sign-in throttling: this many failures for one e-mail within the window lock it for the window
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT_MINUTES": 15,
