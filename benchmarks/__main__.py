@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-BENCHMARKS = ["benchmarks.catalog_search", "benchmarks.pdf_render"]
+BENCHMARKS = ["benchmarks.catalog_search", "benchmarks.pdf_render", "benchmarks.overview_rps"]
 
 for module in sys.argv[1:] or BENCHMARKS:
     print(f"== {module}", flush=True)
