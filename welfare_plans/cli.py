@@ -149,25 +149,18 @@ def plans_render_all(firm_id: int | None, languages: tuple[str, ...]) -> None:
     from sqlalchemy import select
 
     from . import jobs
-    from .models import Job, Plan
+    from .models import Plan
 
     query = select(Plan.id).where(Plan.status != "archived").order_by(Plan.id)
     if firm_id:
         query = query.where(Plan.firm_id == firm_id)
     params = {"plan_ids": list(db_session().scalars(query)), "languages": list(languages or ("it",))}
     app = current_app._get_current_object()
-    # run here, in this process, so the progress bar follows the work itself
-    job_id = jobs.job_key("render_documents", params)[:32]
-    session = db_session()
-    job = session.get(Job, job_id) or Job(id=job_id, kind="render_documents", key=jobs.job_key("render_documents", params),
-                                          params=params, created_at=jobs.now(), results=[])  # fmt: skip
-    job.status, job.progress, job.results = "queued", 0, []
-    session.add(job)
-    session.commit()
-    total = len(jobs.KINDS["render_documents"].units(app, params))
-    with click.progressbar(length=total, label="rendering documents") as bar:
-        jobs.run_job(app, job_id, on_progress=lambda _job: bar.update(1))
-    click.echo(f"{total} documents ready in {app.config['DOCUMENTS_DIR']}")
+    # recorded like any job, but run here, in this process, so the progress bar follows the work itself
+    job, _new = jobs.create(app, "render_documents", params)
+    with click.progressbar(length=job.total, label="rendering documents") as bar:
+        jobs.run_job(app, job.id, on_progress=lambda _job: bar.update(1))
+    click.echo(f"{job.total} documents ready in {app.config['DOCUMENTS_DIR']}")
 
 
 @users_cli.command("create")

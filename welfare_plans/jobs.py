@@ -56,25 +56,34 @@ def job_key(kind: str, params: dict) -> str:
     return hashlib.sha256(json.dumps([kind, params], sort_keys=True).encode()).hexdigest()
 
 
-def submit(
+def create(
     app: Flask, kind: str, params: dict, *, firm_id: int | None = None, user_id: int | None = None
-) -> Job:
-    """Queue a job; the same work already queued or running is not queued twice."""
+) -> tuple[Job, bool]:
+    """Record a job, or find the same work already queued or running; says whether it is new."""
     session = get_db(app).session_factory()
     try:
         key = job_key(kind, params)
         active = session.scalar(select(Job).where(Job.key == key, Job.status.in_(("queued", "running"))))
         if active is not None:
-            return active
+            return active, False
         job = Job(id=uuid.uuid4().hex, kind=kind, key=key, firm_id=firm_id, created_by_id=user_id, params=params,
                   status="queued", created_at=now(), results=[])  # fmt: skip
         job.total = len(KINDS[kind].units(app, params))
         session.add(job)
         session.commit()
-        dispatch(app, job.id)
-        return job
+        return job, True
     finally:
         session.close()
+
+
+def submit(
+    app: Flask, kind: str, params: dict, *, firm_id: int | None = None, user_id: int | None = None
+) -> Job:
+    """Queue a job; the same work already queued or running is not queued twice."""
+    job, new = create(app, kind, params, firm_id=firm_id, user_id=user_id)
+    if new:
+        dispatch(app, job.id)
+    return job
 
 
 def retry(app: Flask, job_id: str) -> None:
