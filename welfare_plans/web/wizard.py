@@ -60,8 +60,9 @@ def step_of(field: str | None) -> str:
     return FIELD_STEPS.get((field or "").split(".")[0], "basics")
 
 
-def problems_of(plan):
-    return plan_service.check_plan(get_plugins(current_app), plan_service.to_domain(plan))
+def problems_of(domain):
+    """What every validate_plan implementation finds in the plan (given as its domain value)."""
+    return plan_service.check_plan(get_plugins(current_app), domain)
 
 
 def _next_step(step: str) -> str:
@@ -100,7 +101,8 @@ def step(plan_id: int, step: str):
                     url_for("wizard.step", plan_id=plan.id, step=step, need=request.args.get("need", ""))
                     + "#basket"
                 )
-            problems = [p for p in problems_of(plan) if step_of(p.field) == step and p.severity == "error"]
+            domain = plan_service.to_domain(plan)
+            problems = [p for p in problems_of(domain) if step_of(p.field) == step and p.severity == "error"]
             if problems and not request.form.get("goto"):
                 flash(_("Draft saved. Some things in this step still need fixing."), "warning")
                 return redirect(url_for("wizard.step", plan_id=plan.id, step=step))
@@ -109,8 +111,9 @@ def step(plan_id: int, step: str):
         flash(_("Nothing was saved: correct the fields marked below."), "danger")
     elif request.args.get("rows"):
         _add_empty_row(step, form)
-    problems = [p for p in problems_of(plan) if step_of(p.field) == step]
-    context = _STEP_CONTEXT.get(step, lambda plan, form: {})(plan, form)
+    domain = plan_service.to_domain(plan)  # once per request: the checks and the step's context share it
+    problems = [p for p in problems_of(domain) if step_of(p.field) == step]
+    context = _STEP_CONTEXT.get(step, lambda plan, form, domain: {})(plan, form, domain)
     return render_template(
         f"wizard/{step}.html", plan=plan, form=form, step=step, steps=STEPS, problems=problems, **context
     )
@@ -119,11 +122,12 @@ def step(plan_id: int, step: str):
 @bp.get("/<int:plan_id>/review")
 def review(plan_id: int):
     plan = plan_for(plan_id)
-    problems = problems_of(plan)
+    domain = plan_service.to_domain(plan)
+    problems = problems_of(domain)
     return render_template(
         "wizard/review.html",
         plan=plan,
-        domain=plan_service.to_domain(plan),
+        domain=domain,
         problems=problems,
         steps=STEPS,
         step="review",
@@ -229,11 +233,11 @@ def _budget_apply(plan, form) -> None:
     ]
 
 
-def _budget_context(plan, form):
+def _budget_context(plan, form, domain):
     included = [c for c in plan.categories if c.included]
     return {
         "credit_rows": list(zip(included, form.credits, strict=False)),
-        "domain": plan_service.to_domain(plan),
+        "domain": domain,
     }
 
 
@@ -292,7 +296,7 @@ def _basket_apply(plan, form) -> None:
             plan_service.add_service(plan, service, group)
 
 
-def _basket_context(plan, form):
+def _basket_context(plan, form, domain):
     places = [p for p in (
         [gazetteer().municipality(code) for code in plan.territory_municipalities]
         + [gazetteer().province(code) for code in plan.territory_provinces]
@@ -302,7 +306,7 @@ def _basket_context(plan, form):
     candidates = basket_candidates(
         db_session(),
         places,
-        _plan_groups(plan) or [g.value for g in BeneficiaryGroup],
+        [group.value for group in domain.beneficiary_groups] or [g.value for g in BeneficiaryGroup],
         needs,
         [item.service_code for item in plan.items],
     )
@@ -311,7 +315,7 @@ def _basket_context(plan, form):
         "candidates": candidates,
         "need": need or "",
         "need_choices": need_area_choices(),
-        "domain": plan_service.to_domain(plan),
+        "domain": domain,
     }
 
 
