@@ -24,6 +24,7 @@ from .domain.plan import (
     UnusedCreditRule,
     WelfarePlan,
 )
+from .domain.problems import Problem
 from .domain.territory import gazetteer
 from .models import (
     CatalogService,
@@ -110,8 +111,6 @@ def check_plan(plugins: Plugins, plan: WelfarePlan) -> list[PlanProblem]:
             if isinstance(problem, PlanProblem) and problem.severity in SEVERITY_ORDER:
                 problems.append(dataclasses.replace(problem, plugin=plugin))
             else:
-                from .domain.problems import Problem
-
                 plugins.add_problem(
                     Problem(
                         plugin,

@@ -8,3 +8,9 @@ def N_(message: str) -> str:
     when they show it. ``pybabel extract`` collects strings marked with ``N_``.
     """
     return message
+
+
+def format_message(template: str, params: dict, gettext=None) -> str:
+    """A message template, translated when ``gettext`` is given, filled in with ``params``."""
+    text = gettext(template) if gettext else template
+    return text % params if params else text

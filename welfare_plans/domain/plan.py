@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..types import BeneficiaryGroup, Territory
+from . import format_message
 
 CENT = Decimal("0.01")
 
@@ -82,8 +83,7 @@ class PlanProblem:
     plugin: str | None = None
 
     def render(self, gettext=None) -> str:
-        template = gettext(self.message) if gettext else self.message
-        return template % self.params if self.params else template
+        return format_message(self.message, self.params, gettext)
 
 
 @dataclass(frozen=True)

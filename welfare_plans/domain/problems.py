@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from . import format_message
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -21,8 +23,7 @@ class Problem:
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def render(self, gettext=None) -> str:
-        template = gettext(self.message) if gettext else self.message
-        return template % self.params if self.params else template
+        return format_message(self.message, self.params, gettext)
 
     def to_dict(self, gettext=None) -> dict[str, Any]:
         return {"plugin": self.plugin, "field": self.field, "message": self.render(gettext)}

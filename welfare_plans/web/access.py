@@ -13,7 +13,6 @@ from ..models import Firm, Plan
 
 HR_MANAGER = "hr_manager"
 VIEWER = "viewer"
-ROLES = (HR_MANAGER, VIEWER)
 
 
 def firm_for(firm_id: int, *, write: bool = False) -> Firm:

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectMultipleField, widgets
+from wtforms import SelectMultipleField, widgets
 from wtforms.fields import DecimalField
 from wtforms.fields.choices import SelectChoice
 
@@ -58,7 +58,3 @@ class MultiCheckboxField(SelectMultipleField):
 def options(pairs) -> list[SelectChoice]:
     """Choices of a select field from ``(value, label)`` pairs."""
     return [SelectChoice(value=value, label=label) for value, label in pairs]
-
-
-def checked(field: Field) -> bool:
-    return bool(field.data)

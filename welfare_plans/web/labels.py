@@ -91,31 +91,29 @@ SIZE_CLASSES = {
 }
 
 
-class _Sentence:
-    """A translatable sentence with parameters, rendered like a problem's message."""
-
-    def __init__(self, message, params):
-        self.message, self.params = message, params
-
-
 def _tax_comparison(plan):
     from ..builtin.italian_tax import comparison
 
     return comparison(plan)
 
 
-def problem_text(problem) -> str:
-    """A problem's message in the page's language, amounts written the way that language writes them."""
+def message_text(message: str, params: dict) -> str:
+    """A message of the domain in the page's language, amounts written the way that language writes them."""
     from decimal import Decimal
 
     from flask_babel import format_decimal
 
+    from ..domain import format_message
+
     params = {
         key: format_decimal(value, format="#,##0.00") if isinstance(value, Decimal) else value
-        for key, value in problem.params.items()
+        for key, value in params.items()
     }
-    template = gettext(problem.message)
-    return template % params if params else template
+    return format_message(message, params, gettext)
+
+
+def problem_text(problem) -> str:
+    return message_text(problem.message, problem.params)
 
 
 def places_label(territory) -> str:
@@ -170,6 +168,6 @@ def register(app) -> None:
         unit_label=lambda code: PRICE_UNITS.get(code, code),
         legal_form_label=lambda code: LEGAL_FORMS.get(code, code),
         problem_text=problem_text,
-        assumption_text=lambda sentence, params: problem_text(_Sentence(sentence, params)),
+        assumption_text=message_text,
         tax_comparison_for=_tax_comparison,
     )
