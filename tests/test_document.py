@@ -172,3 +172,13 @@ def test_pages_are_kept_as_pictures_to_look_at(app, demo):
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile",
                         str(source), str(ARTIFACTS / f"document-{name}")], check=True)  # fmt: skip
         assert (ARTIFACTS / f"document-{name}.png").stat().st_size > 10_000
+
+
+def test_the_overview_links_to_the_accessible_tagged_pdf(app, demo):
+    client = app.test_client()
+    login(client, DEMO_HR["email"], DEMO_HR["password"])
+    html = client.get(f"/plans/{demo['id']}").get_data(as_text=True)
+    link = re.search(r'href="([^"]*accessible=1[^"]*)"', html).group(1).replace("&amp;", "&")
+    with client.get(link) as response:
+        assert response.status_code == 200
+        assert "/StructTreeRoot" in pypdf.PdfReader(io.BytesIO(response.data)).trailer["/Root"]
