@@ -48,7 +48,7 @@ translations: $(VENV)/.installed
 # Re-extract the strings to translate and merge them into the catalogs (maintainers).
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output --omit-header -o welfare_plans/translations/messages.pot .
-	$(BIN)/pybabel update -N --no-location --omit-header -i welfare_plans/translations/messages.pot -d welfare_plans/translations
+	$(BIN)/pybabel update -N --ignore-obsolete -i welfare_plans/translations/messages.pot -d welfare_plans/translations
 
 db: install
 	$(FLASK) db upgrade

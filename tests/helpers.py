@@ -80,7 +80,8 @@ def make_member(session, firm, email: str, role: str = "hr_manager", password: s
     return {"email": email, "password": password, "id": user.id}
 
 
-def form_post(client, path: str, data: dict, **kwargs):
-    """Post a form the way a browser does: with the CSRF token of the page it comes from."""
-    token = csrf_token(client, path)
+def form_post(client, path: str, data: dict, page: str | None = None, **kwargs):
+    """Post a form the way a browser does: with the CSRF token of the page it comes from (``path`` itself
+    unless the form is on another ``page``)."""
+    token = csrf_token(client, page or path)
     return client.post(path, data={"csrf_token": token, **data}, **kwargs)

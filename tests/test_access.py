@@ -10,6 +10,7 @@ import pytest
 from helpers import csrf_token, form_post, login, make_firm, make_member
 from sqlalchemy import select
 
+from welfare_plans import networks
 from welfare_plans import plans as plan_service
 from welfare_plans.db import db_session
 from welfare_plans.models import CatalogService, Job, Membership, User
@@ -24,14 +25,14 @@ PUBLIC = {
     "health.live",
     "health.ready",
 }
-OBJECT_ARGUMENTS = {"plan_id", "firm_id", "membership_id", "job_id"}
+OBJECT_ARGUMENTS = {"plan_id", "firm_id", "membership_id", "job_id", "network_id"}
 QUERY_OBJECTS = {"plans.new", "plans.prepare_documents"}  # the firm comes in the query string: ?firm=<id>
 
 
 def sample_url(app, rule, ids) -> str:
     values = {
         "plan_id": ids["plan"], "firm_id": ids["firm"], "membership_id": ids["membership"],
-        "service_id": ids["service"], "job_id": ids["job"], "step": "basics", "name": "need-areas", "token": "not-a-token",
+        "service_id": ids["service"], "job_id": ids["job"], "network_id": ids["network"], "step": "basics", "name": "need-areas", "token": "not-a-token",
         "filename": "style.css",
     }  # fmt: skip
     with app.test_request_context():
@@ -100,7 +101,12 @@ def seed_two_firms(session) -> dict:
               created_at=plan.created_at, results=[])  # fmt: skip
     session.add(job)
     session.commit()
-    ids = {"plan": plan.id, "firm": firm_a.id, "membership": membership, "service": service, "job": job.id}
+    network = networks.create_network(session, session.get(User, hr_a["id"]), name="Rete Alfa",
+                                      kind="network_contract", coordinating_body="Alfa S.r.l.")  # fmt: skip
+    networks.invite(session, network, firm_a, session.get(User, hr_a["id"]))
+    session.commit()
+    ids = {"plan": plan.id, "firm": firm_a.id, "membership": membership, "service": service, "job": job.id,
+           "network": network.id}  # fmt: skip
     return {"ids": ids, "a": hr_a, "b": hr_b, "firm_b": firm_b.id}
 
 

@@ -1,5 +1,5 @@
-"""A real Redis broker and a real Celery worker: kill the worker mid-batch, start it again, and end with
-exactly one complete file per document. Runs when WELFARE_TEST_REDIS_URL is set (.ci/run sets it).
+"""A real Redis broker and a real Celery worker render a network's annexes: kill the worker mid-batch,
+start it again, and end with exactly one complete file per annex. Runs when WELFARE_TEST_REDIS_URL is set (.ci/run sets it).
 """
 
 import io
@@ -15,10 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from welfare_plans import jobs
-from welfare_plans import plans as plan_service
 from welfare_plans.db import db_session
 from welfare_plans.demo import load_demo
-from welfare_plans.models import Job, Plan, User
+from welfare_plans.models import Job, Plan
 
 REDIS_URL = os.environ.get("WELFARE_TEST_REDIS_URL")
 pytestmark = [
@@ -47,22 +46,16 @@ def wait_for(app, job_id: str, condition, limit: float) -> Job:
         time.sleep(0.2)
 
 
-def test_a_worker_killed_mid_batch_leaves_one_complete_file_per_document(make_app, database_url, tmp_path):
+def test_a_worker_killed_mid_batch_leaves_one_complete_file_per_annex(make_app, database_url, tmp_path):
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()  # the test's own database index: nothing else lives there
     documents_dir = tmp_path / "documents"
     app = make_app(CELERY_BROKER_URL=REDIS_URL, DOCUMENTS_DIR=str(documents_dir))
     with app.app_context():
-        load_demo(app)
-        session = db_session()
-        original = session.scalar(select(Plan))
-        hr = session.scalar(select(User).where(User.email == "hr@example.org"))
-        for year in range(5):
-            plan_service.duplicate(session, original, hr, f"Piano {2027 + year}")
-        session.commit()
-        plan_ids = list(session.scalars(select(Plan.id).order_by(Plan.id)))
-        firm_id = original.firm_id
+        load_demo(app)  # the Pinerolese pact: nine member firms, one joint plan
+        joint = db_session().scalar(select(Plan).where(Plan.network_id.is_not(None)))
+        plan_id, network_id, members = joint.id, joint.network_id, len(joint.parts)
     env = {
         **os.environ,
         "WELFARE_DATABASE_URL": database_url,
@@ -76,9 +69,9 @@ def test_a_worker_killed_mid_batch_leaves_one_complete_file_per_document(make_ap
     worker = start_worker(env)
     try:
         job = jobs.submit(
-            app, "render_documents", {"plan_ids": plan_ids, "languages": ["it", "en"]}, firm_id=firm_id
+            app, "render_annexes", {"plan_id": plan_id, "languages": ["it", "en"]}, network_id=network_id
         )
-        total = len(plan_ids) * 2
+        total = (1 + members) * 2  # the joint document and each member's annex, in two languages
         midway = wait_for(app, job.id, lambda j: j.progress >= 3, limit=120)
         assert 3 <= midway.progress < total, "the worker should be in the middle of the batch"
         os.killpg(worker.pid, signal.SIGKILL)  # the whole worker, as a crash or an OOM kill would
@@ -97,5 +90,11 @@ def test_a_worker_killed_mid_batch_leaves_one_complete_file_per_document(make_ap
     files = sorted(documents_dir.iterdir())
     assert [f for f in files if f.name.startswith(".")] == []  # no half-written file left behind
     assert len(files) == total
+    annexes = [r for r in done.results if r.get("firm_id")]
+    assert (
+        len(annexes) == members * 2 and len({(r["firm_id"], r["language"]) for r in annexes}) == members * 2
+    )
     for path in files:
-        assert len(pypdf.PdfReader(io.BytesIO(Path(path).read_bytes())).pages) > 3
+        content = Path(path).read_bytes()
+        assert content.rstrip().endswith(b"%%EOF")  # complete, not cut short
+        assert len(pypdf.PdfReader(io.BytesIO(content)).pages) >= 2

@@ -83,15 +83,18 @@ def test_demo_load_twice_changes_nothing_the_second_time(make_app):
     assert "already there" in second.output
     with app.app_context():
         session = db_session()
-        assert session.scalar(select(func.count()).select_from(User)) == 3
+        assert session.scalar(select(func.count()).select_from(User)) == 4  # admin, HR, viewer, coordinator
         assert session.scalar(select(func.count()).select_from(CatalogService)) == 15
         for account in (DEMO_ADMIN, DEMO_HR):
             assert session.scalar(select(User).where(User.email == account["email"])).check_password(
                 account["password"]
             )
-        (firm,) = session.scalars(select(Firm)).all()
-        assert iva.is_valid(firm.vat_number)
-        (plan,) = session.scalars(select(Plan)).all()
+        firms = session.scalars(select(Firm)).all()
+        assert len(firms) == 9 and all(iva.is_valid(firm.vat_number) for firm in firms)  # the pact's members
+        plan, joint = session.scalars(select(Plan).order_by(Plan.id)).all()
+        assert joint.is_joint and len(joint.parts) == 9
+        joint_problems = check_plan(app.extensions["welfare_plans.plugins"], to_domain(joint))
+        assert [p for p in joint_problems if p.severity == "error"] == []  # the coordinator can finalise it
         assert plan.status == "final"
         problems = check_plan(app.extensions["welfare_plans.plugins"], to_domain(plan))
         assert [p for p in problems if p.severity == "error"] == []

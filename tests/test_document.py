@@ -23,7 +23,7 @@ from welfare_plans.plugins import PluginRecord
 def demo(app):
     with app.app_context():
         load_demo(app)
-        plan = db_session().scalar(select(Plan))
+        plan = db_session().scalar(select(Plan).where(Plan.firm_id.is_not(None)))  # the firm's own plan
         return {"id": plan.id, "domain": to_domain(plan)}
 
 
@@ -112,9 +112,13 @@ def test_a_document_is_rendered_once_and_then_served_from_the_cache(app, demo, m
 def test_cli_lists_plans_and_renders_one(app, demo, tmp_path):
     runner = app.test_cli_runner()
     listed = runner.invoke(args=["plans", "list", "--json"])
-    (row,) = __import__("json").loads(listed.output)
-    assert row == {"id": demo["id"], "firm": "Officine Meccaniche Val Chisone S.r.l.",
-                   "title": "Piano di welfare aziendale 2026", "year": 2026, "status": "final", "version": 1}  # fmt: skip
+    firm_plan, joint_plan = __import__("json").loads(listed.output)
+    assert firm_plan == {"id": demo["id"], "firm": "Officine Meccaniche Val Chisone S.r.l.", "network": None,
+                         "title": "Piano di welfare aziendale 2026", "year": 2026, "status": "final", "version": 1}  # fmt: skip
+    assert (
+        joint_plan["firm"] is None
+        and joint_plan["network"] == "Patto per il welfare territoriale del Pinerolese"
+    )
     target = tmp_path / "piano.pdf"
     result = runner.invoke(args=["plans", "render", str(demo["id"]), "--output", str(target), "--lang", "en"])
     assert result.exit_code == 0, result.output

@@ -21,10 +21,10 @@ def drain(app):
 def demo(app):
     with app.app_context():
         load_demo(app)
-        return {
-            "plan_id": db_session().scalar(select(Plan.id)),
-            "firm_id": db_session().scalar(select(Plan.firm_id)),
-        }
+        plan = db_session().scalar(
+            select(Plan).where(Plan.firm_id.is_not(None))
+        )  # the firm's, not the network's
+        return {"plan_id": plan.id, "firm_id": plan.firm_id}
 
 
 def test_an_hr_manager_prepares_every_pdf_in_the_background_and_gets_them(app, demo):
@@ -92,4 +92,5 @@ def test_running_a_finished_job_again_changes_nothing(app, demo):
 def test_cli_renders_every_plan_with_a_progress_bar(app, demo):
     result = app.test_cli_runner().invoke(args=["plans", "render-all", "--lang", "it", "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "rendering documents" in result.output and "2 documents ready" in result.output
+    # the firm's plan and the network's joint plan, in two languages
+    assert "rendering documents" in result.output and "4 documents ready" in result.output

@@ -375,3 +375,14 @@ def basket_candidates(
             .limit(200)
         )
     )
+
+
+def services_by_need_area(session: Session, places: list) -> dict[str, int]:
+    """How many active services each need area has in any of ``places`` (every place when empty)."""
+    conditions = [CatalogService.withdrawn_at.is_(None)]
+    if places:
+        conditions.append(or_(*(_place_condition(place) for place in places)))
+    rows = session.execute(
+        select(CatalogService.need_area, func.count()).where(*conditions).group_by(CatalogService.need_area)
+    )
+    return {area: count for area, count in rows}

@@ -96,14 +96,14 @@ def plugins_list(as_json: bool) -> None:
 @plans_cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def plans_list(as_json: bool) -> None:
-    """Every plan: id, firm, title, fiscal year, status and version."""
+    """Every plan: id, firm (or network, for a joint plan), title, fiscal year, status and version."""
     from sqlalchemy import select
 
     from .models import Plan
 
     rows = [
-        {"id": p.id, "firm": p.firm.legal_name, "title": p.title, "year": p.fiscal_year, "status": p.status,
-         "version": p.version}
+        {"id": p.id, "firm": p.firm.legal_name if p.firm else None, "network": p.network.name if p.network else None,
+         "title": p.title, "year": p.fiscal_year, "status": p.status, "version": p.version}
         for p in db_session().scalars(select(Plan).order_by(Plan.id))
     ]  # fmt: skip
     if as_json:
@@ -111,7 +111,7 @@ def plans_list(as_json: bool) -> None:
         return
     for row in rows:
         click.echo(
-            f"{row['id']:>5}  {row['year']}  v{row['version']:<3} {row['status']:<9} {row['firm']} – {row['title']}"
+            f"{row['id']:>5}  {row['year']}  v{row['version']:<3} {row['status']:<9} {row['firm'] or row['network']} – {row['title']}"
         )
 
 

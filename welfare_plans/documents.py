@@ -104,14 +104,48 @@ def render(
     return document
 
 
+def cached_path(
+    app: Flask, plan: WelfarePlan, language: str = "it", variant: str = "pdf/a-3u"
+) -> Path | None:
+    """The cached file of the plan's document, or None when it has not been rendered yet."""
+    target = Path(app.config["DOCUMENTS_DIR"]) / f"{cache_key(app, plan, language, variant)}.pdf"
+    return target if target.is_file() else None
+
+
 def cached_document(app: Flask, plan: WelfarePlan, language: str = "it", variant: str = "pdf/a-3u") -> Path:
     """The path of the plan's document, rendering it only when no identical one is cached."""
+    return _cached(app, cache_key(app, plan, language, variant), lambda: render(app, plan, language, variant))
+
+
+def render_annex(app: Flask, plan: WelfarePlan, vat_number: str, language: str = "it") -> RenderedDocument:
+    """One member firm's annex to a joint plan, on its own: what the firm hands its workers with the plan."""
+    from .builtin.plan_document import annex_sections
+
+    with app.test_request_context(), force_locale(language):
+        sections = annex_sections(plan, language, only=vat_number)
+        if not sections:
+            raise LookupError(f"the plan has no annex for {vat_number}")
+        document = get_plugins(app).manager.hook.render_plan(
+            plan=plan, language=language, sections=sections, variant="pdf/a-3u"
+        )
+    if not isinstance(document, RenderedDocument):
+        raise DocumentError("no plugin rendered the annex")
+    return document
+
+
+def cached_annex(app: Flask, plan: WelfarePlan, vat_number: str, language: str = "it") -> Path:
+    # keyed by the whole plan: an annex's number depends on the other members
+    key = cache_key(app, plan, language, f"annex:{vat_number}")
+    return _cached(app, key, lambda: render_annex(app, plan, vat_number, language))
+
+
+def _cached(app: Flask, key: str, render_document) -> Path:
     folder = Path(app.config["DOCUMENTS_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{cache_key(app, plan, language, variant)}.pdf"
+    target = folder / f"{key}.pdf"
     if target.is_file():
         return target
-    document = render(app, plan, language, variant)
+    document = render_document()
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".rendering-", suffix=".pdf")
     try:
         with os.fdopen(handle, "wb") as output:
@@ -123,9 +157,17 @@ def cached_document(app: Flask, plan: WelfarePlan, language: str = "it", variant
     return target
 
 
-def filename(plan: WelfarePlan, language: str) -> str:
-    """A download name people recognise: the title, the version and the language."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in plan.title).strip("-") or "plan"
+def _safe_name(text: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text).strip("-")
     while "--" in safe:
         safe = safe.replace("--", "-")
-    return f"{safe}-v{plan.version}-{language}.pdf"
+    return safe
+
+
+def annex_filename(plan: WelfarePlan, firm_name: str, language: str) -> str:
+    return f"{_safe_name(plan.title) or 'plan'}-v{plan.version}-{_safe_name(firm_name) or 'annex'}-{language}.pdf"
+
+
+def filename(plan: WelfarePlan, language: str) -> str:
+    """A download name people recognise: the title, the version and the language."""
+    return f"{_safe_name(plan.title) or 'plan'}-v{plan.version}-{language}.pdf"

@@ -57,7 +57,13 @@ def job_key(kind: str, params: dict) -> str:
 
 
 def create(
-    app: Flask, kind: str, params: dict, *, firm_id: int | None = None, user_id: int | None = None
+    app: Flask,
+    kind: str,
+    params: dict,
+    *,
+    firm_id: int | None = None,
+    network_id: int | None = None,
+    user_id: int | None = None,
 ) -> tuple[Job, bool]:
     """Record a job, or find the same work already queued or running; says whether it is new."""
     session = get_db(app).session_factory()
@@ -66,7 +72,7 @@ def create(
         active = session.scalar(select(Job).where(Job.key == key, Job.status.in_(("queued", "running"))))
         if active is not None:
             return active, False
-        job = Job(id=uuid.uuid4().hex, kind=kind, key=key, firm_id=firm_id, created_by_id=user_id, params=params,
+        job = Job(id=uuid.uuid4().hex, kind=kind, key=key, firm_id=firm_id, network_id=network_id, created_by_id=user_id, params=params,
                   status="queued", created_at=now(), results=[])  # fmt: skip
         job.total = len(KINDS[kind].units(app, params))
         session.add(job)
@@ -76,11 +82,10 @@ def create(
         session.close()
 
 
-def submit(
-    app: Flask, kind: str, params: dict, *, firm_id: int | None = None, user_id: int | None = None
-) -> Job:
-    """Queue a job; the same work already queued or running is not queued twice."""
-    job, new = create(app, kind, params, firm_id=firm_id, user_id=user_id)
+def submit(app: Flask, kind: str, params: dict, **owner) -> Job:
+    """Queue a job; the same work already queued or running is not queued twice. ``owner``: the
+    ``firm_id`` or ``network_id`` whose people may see it, and the ``user_id`` who asked."""
+    job, new = create(app, kind, params, **owner)
     if new:
         dispatch(app, job.id)
     return job
@@ -196,14 +201,59 @@ class RenderDocuments:
 
     def run_unit(self, app: Flask, unit) -> dict:
         from . import documents
-        from .models import Plan
         from .plans import to_domain
 
         plan_id, language = unit
         with app.app_context():
-            plan = get_db(app).session().get(Plan, plan_id)
-            if plan is None:
-                raise LookupError(f"plan {plan_id} no longer exists")
-            domain = to_domain(plan)
+            domain = to_domain(_plan(app, plan_id))
             path = documents.cached_document(app, domain, language)
         return {"plan_id": plan_id, "language": language, "title": domain.title, "file": path.name}
+
+
+@job_kind("render_annexes")
+class RenderAnnexes:
+    """A joint plan's document and each member firm's annex, in each of ``languages``: one unit each.
+
+    The firms are worked out when the job is created; each unit renders the plan as it is when the unit
+    runs, so a job retried after a member changed its part renders the current figures.
+    """
+
+    def units(self, app: Flask, params: dict) -> list:
+        from .networks import counted_parts
+
+        plan_id, languages = params["plan_id"], params.get("languages", ["it"])
+        with app.app_context():
+            plan = _plan(app, plan_id)
+            firms = sorted(part.firm_id for part in counted_parts(plan))
+        variant = params.get("variant", "pdf/a-3u")
+        return [[plan_id, "plan", language, variant] for language in languages] + [
+            [plan_id, firm_id, language] for firm_id in firms for language in languages
+        ]
+
+    def run_unit(self, app: Flask, unit) -> dict:
+        from . import documents
+        from .models import Firm
+        from .plans import to_domain
+
+        plan_id, target, language, *variant = unit
+        with app.app_context():
+            domain = to_domain(_plan(app, plan_id))
+            if target == "plan":
+                path = documents.cached_document(app, domain, language, *variant)
+                return {"plan_id": plan_id, "language": language, "title": domain.title, "file": path.name}
+            firm = get_db(app).session().get(Firm, target)
+            if firm is None or not any(annex.vat_number == firm.vat_number for annex in domain.annexes):
+                # the firm left the network while the job waited: nothing of it to render
+                return {"plan_id": plan_id, "language": language, "title": str(target), "skipped": True}
+            path = documents.cached_annex(app, domain, firm.vat_number, language)
+            return {"plan_id": plan_id, "firm_id": firm.id, "language": language, "title": firm.legal_name,
+                    "file": path.name}  # fmt: skip
+
+
+def _plan(app: Flask, plan_id: int):
+    from .models import Plan
+
+    plan = get_db(app).session().get(Plan, plan_id)
+    if plan is None:
+        raise LookupError(f"plan {plan_id} no longer exists")
+    return plan

@@ -48,7 +48,16 @@ def now() -> datetime:
 
 
 def to_domain(plan: Plan) -> WelfarePlan:
-    """The plan as the value plugins see."""
+    """The plan as the value plugins see; a joint plan is rolled up over its member firms' parts."""
+    if plan.network_id is not None:
+        from .networks import joint_domain
+
+        return joint_domain(plan)
+    return to_domain_shared(plan)
+
+
+def to_domain_shared(plan: Plan) -> WelfarePlan:
+    """The plan's own rows as a value: for a joint plan, the shared parts without the members'."""
     return WelfarePlan(
         title=plan.title,
         fiscal_year=plan.fiscal_year,
@@ -206,6 +215,7 @@ def snapshot(plan: Plan) -> dict[str, str]:
         "family_count": str(plan.family_count) if plan.include_family else "",
         "former_count": str(plan.former_count) if plan.include_former else "",
         "citizens_count": str(plan.citizens_count) if plan.include_citizens else "",
+        "open_to_member_employees": "✔" if plan.open_to_member_employees else "",
         "steering_committee": plan.steering_committee,
         "new_hires_rule": plan.new_hires_rule,
         "unused_credit_rule": plan.unused_credit_rule,
@@ -305,7 +315,7 @@ def archive(session: Session, plan: Plan, user: User) -> None:
 # what a copy of a plan does not inherit: its identity, place in the lineage, status and audit fields
 _NOT_COPIED = {
     "id", "plan_id", "lineage_id", "version", "previous_id", "status",
-    "created_at", "created_by_id", "updated_at", "finalised_at", "finalised_by_id",
+    "created_at", "created_by_id", "updated_at", "finalised_at", "finalised_by_id", "part_id",
 }  # fmt: skip
 
 
@@ -330,11 +340,34 @@ def _copy(session: Session, plan: Plan, user: User, **overrides) -> Plan:
         funding=[_clone(row, PlanFunding) for row in plan.funding],
         items=[_clone(row, PlanItem) for row in plan.items],
         partners=[_clone(row, PlanPartner) for row in plan.partners],
+        parts=[_clone_part(part, user) for part in _parts_to_copy(plan)],
         **overrides,
     )
     session.add(copy)
     session.flush()
     return copy
+
+
+def _parts_to_copy(plan: Plan) -> list:
+    """A joint plan's copy keeps the parts of the firms still in the network."""
+    if plan.network_id is None:
+        return []
+    active = {member.firm_id for member in plan.network.active_members}
+    return [part for part in plan.parts if part.firm_id in active]
+
+
+def _clone_part(part, user: User):
+    from .models import MemberPart, PartCategory, PartChoice, PartFunding
+
+    return _clone(
+        part,
+        MemberPart,
+        updated_at=now(),
+        updated_by_id=user.id,
+        categories=[_clone(row, PartCategory) for row in part.categories],
+        funding=[_clone(row, PartFunding) for row in part.funding],
+        choices=[_clone(row, PartChoice) for row in part.choices],
+    )
 
 
 def new_version(session: Session, plan: Plan, user: User) -> Plan:

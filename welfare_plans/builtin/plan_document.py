@@ -50,7 +50,7 @@ def plan_document_sections(plan: WelfarePlan, language: str) -> list[DocumentSec
                       {str(BENEFICIARY_GROUPS[code]): amount for code, amount in plan.basket_by_group().items()})
         ),
     } if plan.basket else {}  # fmt: skip
-    return [
+    sections = [
         DocumentSection(
             key=key,
             title=str(title),
@@ -60,4 +60,36 @@ def plan_document_sections(plan: WelfarePlan, language: str) -> list[DocumentSec
             position=10 * (index + 1),
         )
         for index, (key, title) in enumerate(SECTIONS)
+    ]
+    if plan.is_joint:
+        sections.append(
+            DocumentSection(
+                key="network",
+                title=str(_l("The network and its member firms")),
+                html=render_template("document/sections/network.html", plan=plan, language=language),
+                position=35,
+            )
+        )
+        sections.extend(annex_sections(plan, language))
+    return sections
+
+
+def annex_sections(plan: WelfarePlan, language: str, only: str | None = None) -> list[DocumentSection]:
+    """One section per member firm of a joint plan, after every other section; with ``only`` (a VAT
+    number), that firm's annex printed on its own, which then says which plan it belongs to."""
+    return [
+        DocumentSection(
+            key=f"annex-{annex.vat_number}",
+            title=str(_l("Annex %(number)d: %(firm)s", number=number, firm=annex.firm_name)),
+            html=render_template(
+                "document/sections/annex.html",
+                plan=plan,
+                annex=annex,
+                alone=only is not None,
+                language=language,
+            ),
+            position=1000 + number,
+        )
+        for number, annex in enumerate(plan.annexes, start=1)
+        if only is None or annex.vat_number == only
     ]

@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..types import BeneficiaryGroup, Territory
 from . import format_message
+
+if TYPE_CHECKING:
+    from .network import MemberAnnex
 
 CENT = Decimal("0.01")
 
@@ -163,6 +166,16 @@ class WelfarePlan:
     version: int = 1
     status: str = "draft"
     agreement_reference: str = ""
+    # joint plans of a network: who composes it, and one annex per member firm
+    network_name: str = ""
+    network_kind: str = ""
+    coordinating_body: str = ""
+    open_to_member_employees: bool = False
+    annexes: tuple[MemberAnnex, ...] = ()
+
+    @property
+    def is_joint(self) -> bool:
+        return bool(self.network_name)
 
     @property
     def total_budget(self) -> Decimal:
@@ -184,7 +197,7 @@ class WelfarePlan:
     @property
     def beneficiary_groups(self) -> tuple[BeneficiaryGroup, ...]:
         groups = []
-        if self.workers_covered:
+        if self.workers_covered or self.is_joint:  # a joint plan is for the member firms' workers
             groups.append(BeneficiaryGroup.WORKERS)
         for group, count in (
             (BeneficiaryGroup.FAMILY_MEMBERS, self.family_count),

@@ -4,6 +4,15 @@ from .accounts import User
 from .catalog import CatalogProvider, CatalogService, ServiceArea, ServiceBeneficiary
 from .firms import Firm, Invitation, LoginFailure, Membership, WorkerCategory
 from .jobs import Job
+from .networks import (
+    MemberPart,
+    Network,
+    NetworkCoordinator,
+    NetworkMember,
+    PartCategory,
+    PartChoice,
+    PartFunding,
+)
 from .plans import Plan, PlanCategory, PlanChange, PlanFunding, PlanItem, PlanPartner
 
 __all__ = [
@@ -13,7 +22,14 @@ __all__ = [
     "Invitation",
     "Job",
     "LoginFailure",
+    "MemberPart",
     "Membership",
+    "Network",
+    "NetworkCoordinator",
+    "NetworkMember",
+    "PartCategory",
+    "PartChoice",
+    "PartFunding",
     "Plan",
     "PlanCategory",
     "PlanChange",

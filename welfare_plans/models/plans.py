@@ -1,6 +1,6 @@
 """Welfare plans as firms compose them.
 
-A plan belongs to one firm. Versions of the same plan share a ``lineage_id`` (the id of the first
+A plan belongs to one firm, or is the joint plan of a network (see :mod:`.networks`). Versions of the same plan share a ``lineage_id`` (the id of the first
 version); changing a final plan makes a new version. Basket items snapshot the catalog service's
 price and terms, so a later catalog change cannot alter a finished plan.
 """
@@ -11,11 +11,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
 from .accounts import User
 from .firms import Firm
+from .networks import MemberPart, Network
 
 MONEY = Numeric(14, 2)
 
@@ -25,7 +27,8 @@ class Plan(Base):
     __table_args__ = (UniqueConstraint("lineage_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)  # None: a joint plan
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("network.id"), index=True)
     lineage_id: Mapped[int | None] = mapped_column(index=True)
     version: Mapped[int] = mapped_column(default=1)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
@@ -50,6 +53,8 @@ class Plan(Base):
     former_count: Mapped[int] = mapped_column(default=0)
     include_citizens: Mapped[bool] = mapped_column(default=False)
     citizens_count: Mapped[int] = mapped_column(default=0)
+    # joint plans: services are open to the employees of every member firm, whichever firm funds them
+    open_to_member_employees: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     # governance and rules of use
     steering_committee: Mapped[str] = mapped_column(Text, default="")
@@ -64,7 +69,9 @@ class Plan(Base):
     finalised_at: Mapped[datetime | None]
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
-    firm: Mapped[Firm] = relationship()
+    firm: Mapped[Firm | None] = relationship()
+    network: Mapped[Network | None] = relationship()
+    parts: Mapped[list[MemberPart]] = relationship(cascade="all, delete-orphan", order_by="MemberPart.id")
     finalised_by: Mapped[User | None] = relationship(foreign_keys=[finalised_by_id])
     categories: Mapped[list[PlanCategory]] = relationship(
         cascade="all, delete-orphan", order_by="PlanCategory.position"
@@ -80,6 +87,10 @@ class Plan(Base):
     @property
     def editable(self) -> bool:
         return self.status == "draft"
+
+    @property
+    def is_joint(self) -> bool:
+        return self.network_id is not None
 
 
 class PlanCategory(Base):

@@ -13,7 +13,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..db import db_session
 from ..models import User
-from . import admin, auth, catalog, firms, health, jobs, labels, plans, wizard
+from . import admin, auth, catalog, firms, health, jobs, labels, networks, plans, wizard
 from .security import public, require_login, security_headers
 
 
@@ -40,6 +40,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(wizard.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(networks.bp)
+    app.register_blueprint(networks.parts_bp)
 
     @app.get("/")
     @public

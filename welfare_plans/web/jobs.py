@@ -5,17 +5,23 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import jobs
+from .. import jobs, networks
 from ..db import db_session
-from ..models import Job
+from ..models import Job, Network
+from .access import can_edit
 from .plan_forms import ActionForm
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 
 def job_for(job_id: str, *, write: bool = False) -> Job:
+    """A job of one of the user's firms (HR managers may retry it), or of a network the user coordinates."""
     job = db_session().get(Job, job_id)
-    role = current_user.role_in(job.firm_id) if job is not None and job.firm_id is not None else None
+    if job is not None and job.network_id is not None:
+        network = db_session().get(Network, job.network_id)
+        role = "hr_manager" if networks.is_coordinator(current_user, network) else None
+    else:
+        role = current_user.role_in(job.firm_id) if job is not None and job.firm_id is not None else None
     if role is None:
         abort(404)
     if write and role != "hr_manager":
@@ -23,9 +29,16 @@ def job_for(job_id: str, *, write: bool = False) -> Job:
     return job
 
 
+def can_retry(job: Job) -> bool:
+    if job.network_id is not None:
+        return networks.is_coordinator(current_user, db_session().get(Network, job.network_id))
+    return can_edit(job.firm_id)
+
+
 @bp.get("/<job_id>")
 def show(job_id: str):
-    return render_template("jobs/show.html", job=job_for(job_id), action_form=ActionForm())
+    job = job_for(job_id)
+    return render_template("jobs/show.html", job=job, can_retry=can_retry(job), action_form=ActionForm())
 
 
 @bp.get("/<job_id>.json")

@@ -81,6 +81,7 @@ ACTIONS = {
     "archived": _l("Archived"),
     "new_version": _l("New version started"),
     "duplicated": _l("Created from another plan"),
+    "part": _l("A member firm's part saved"),
 }
 ROLES = {"hr_manager": _l("HR manager"), "viewer": _l("viewer")}
 SIZE_CLASSES = {
@@ -141,7 +142,8 @@ def territory_label(plan) -> str:
 def register(app) -> None:
     from flask_babel import format_date, format_datetime
 
-    from .access import can_edit
+    from .access import can_edit, can_edit_plan
+    from .network_forms import MEMBER_STATUSES, NETWORK_KINDS
     from .plan_forms import FUNDING_KINDS, LEGAL_BASES, NEW_HIRES_RULES, PARTNER_KINDS, UNUSED_CREDIT_RULES
 
     app.jinja_env.filters["date_format"] = format_date
@@ -149,7 +151,7 @@ def register(app) -> None:
     app.jinja_env.globals.update(
         status_label=lambda code: PLAN_STATUSES.get(code, code),
         severity_label=lambda code: SEVERITIES.get(code, code),
-        action_label=lambda code: ACTIONS.get(code, code),
+        action_label=lambda code: ACTIONS.get(code.split(":")[0] if code.startswith("part:") else code, code),
         legal_basis_label=lambda code: LEGAL_BASES.get(code, code),
         funding_label=lambda code: FUNDING_KINDS.get(code, code),
         partner_label=lambda code: PARTNER_KINDS.get(code, code),
@@ -160,6 +162,9 @@ def register(app) -> None:
         new_hires_label=lambda code: NEW_HIRES_RULES.get(code, code),
         unused_credit_label=lambda code: UNUSED_CREDIT_RULES.get(code, code),
         can_edit=can_edit,
+        can_edit_plan=can_edit_plan,
+        network_kind_label=lambda code: NETWORK_KINDS.get(code, code),
+        member_status_label=lambda code: MEMBER_STATUSES.get(code, code),
     )
     app.jinja_env.globals.update(
         need_area_label=need_area_label,

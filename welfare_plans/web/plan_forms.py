@@ -124,6 +124,9 @@ class CategoryRow(Form):
 
 class BeneficiariesForm(FlaskForm):
     categories = FieldList(FormField(CategoryRow), min_entries=1)
+    open_to_member_employees = BooleanField(
+        _l("Open the services to the employees of every member firm, whichever firm funds them")
+    )
     include_family = BooleanField(_l("Family members of the workers"))
     family_count = IntegerField(
         _l("How many family members"), validators=[Optional(), NumberRange(min=0)], default=0

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import documents, jobs
+from .. import documents, jobs, networks
 from .. import plans as plan_service
 from ..charts import SVG_CSP, bar_chart
 from ..db import db_session
@@ -26,7 +26,7 @@ from ..domain import N_
 from ..i18n import current_language
 from ..models import Firm, Plan
 from ..plugins import get_plugins
-from .access import can_edit, firm_for, plan_for
+from .access import can_edit, can_edit_plan, firm_for, plan_for, sees_all_parts
 from .labels import BENEFICIARY_GROUPS, need_area_label
 from .plan_forms import ActionForm, DuplicateForm, NewPlanForm
 from .wizard import STEPS, step_of
@@ -47,7 +47,12 @@ def index():
         )
     )
     return render_template(
-        "plans/index.html", firms=firms, plans=plans, can_edit=can_edit, action_form=ActionForm()
+        "plans/index.html",
+        firms=firms,
+        plans=plans,
+        joint_plans=networks.joint_plans_for(db_session(), current_user),
+        can_edit=can_edit,
+        action_form=ActionForm(),
     )
 
 
@@ -85,6 +90,8 @@ def new():
 def overview(plan_id: int):
     plan = plan_for(plan_id)
     domain = plan_service.to_domain(plan)
+    if plan.is_joint:
+        return _joint_overview(plan, domain)
     problems = plan_service.check_plan(get_plugins(current_app), domain)
     by_area: dict[str, list] = {}
     for item in plan.items:
@@ -104,15 +111,61 @@ def overview(plan_id: int):
     )
 
 
+def _joint_overview(plan, domain):
+    """A joint plan: the network's totals, each member's part as far as the user may see it, the basket
+    with the quantities the members chose. Problems name firms, so only those who see every part get them."""
+    all_parts = sees_all_parts(plan)
+    rows = [
+        (firm, part, networks.annex(plan, part, firm), networks.can_see_part(current_user, plan, firm.id))
+        for firm, part in networks.members_by_firm(db_session(), plan)
+    ]
+    return render_template(
+        "plans/joint.html",
+        plan=plan,
+        domain=domain,
+        rows=rows,
+        hidden=[row for row in rows if not row[3]],
+        sees_all=all_parts,
+        my_firms=[firm for firm, _part, _annex, visible in rows if firm.id in current_user.firm_ids],
+        problems=plan_service.check_plan(get_plugins(current_app), domain) if all_parts else [],
+        step_of=step_of,
+        steps=STEPS,
+        action_form=ActionForm(),
+        duplicate_form=DuplicateForm(data={"title": next_year_title(plan)}),
+        can_edit=can_edit_plan(plan),
+        versions=plan_service.versions(db_session(), plan),
+    )
+
+
 @bp.get("/<int:plan_id>/document.pdf")
 def document(plan_id: int):
-    """The plan as a PDF to sign and hand out: rendered once per content and language, then served from disk."""
-    domain = plan_service.to_domain(plan_for(plan_id))
+    """The plan as a PDF to sign and hand out: rendered once per content and language, then served from disk.
+
+    A joint plan's document holds every member's annex: those who may see every part get it, rendered in
+    the background (it can be long) the first time, so the request never waits for it."""
+    plan = plan_for(plan_id)
+    domain = plan_service.to_domain(plan)
     language = request.args.get("lang", current_language())
     variant = "pdf/ua-1" if request.args.get("accessible") else "pdf/a-3u"
     if language not in documents.LANGUAGES:
         abort(404)
-    path = documents.cached_document(current_app._get_current_object(), domain, language, variant)
+    app = current_app._get_current_object()
+    if plan.is_joint:
+        if not sees_all_parts(plan):
+            abort(404)
+        path = documents.cached_path(app, domain, language, variant)
+        if path is None:
+            job = jobs.submit(app, "render_annexes", {"plan_id": plan.id, "languages": [language], "variant": variant},
+                              network_id=plan.network_id, user_id=current_user.id)  # fmt: skip
+            flash(
+                _(
+                    "The document is being prepared with every member's annex; it will be listed here when ready."
+                ),
+                "info",
+            )
+            return redirect(url_for("jobs.show", job_id=job.id))
+    else:
+        path = documents.cached_document(app, domain, language, variant)
     return send_file(
         path,
         mimetype="application/pdf",
@@ -214,9 +267,13 @@ def duplicate(plan_id: int):
 @bp.get("/<int:plan_id>/history")
 def history(plan_id: int):
     plan = plan_for(plan_id)
-    return render_template(
-        "plans/history.html", plan=plan, changes=plan_service.history(db_session(), plan), label=change_label
-    )
+    changes = plan_service.history(db_session(), plan)
+    if plan.is_joint and not sees_all_parts(
+        plan
+    ):  # who saved another member's part is that member's business
+        mine = {f"part:{firm_id}" for firm_id in current_user.firm_ids}
+        changes = [c for c in changes if not c.action.startswith("part:") or c.action in mine]
+    return render_template("plans/history.html", plan=plan, changes=changes, label=change_label)
 
 
 @bp.get("/<int:plan_id>/compare")
@@ -240,6 +297,7 @@ FIELD_LABELS = {
     "family_count": N_("How many family members"),
     "former_count": N_("How many former employees"),
     "citizens_count": N_("How many citizens"),
+    "open_to_member_employees": N_("Open to the employees of every member firm"),
     "steering_committee": N_("Steering committee"),
     "new_hires_rule": N_("Workers hired during the period get"),
     "unused_credit_rule": N_("Credit not used by the end of the period"),

@@ -20,7 +20,7 @@ from ..domain.territory import gazetteer
 from ..models import CatalogService, PlanCategory, PlanFunding, PlanPartner
 from ..plugins import get_plugins
 from ..types import BeneficiaryGroup
-from .access import plan_for
+from .access import plan_for, sees_all_parts
 from .fields import options
 from .labels import BENEFICIARY_GROUPS, need_area_choices
 from .plan_forms import (
@@ -63,6 +63,13 @@ def step_of(field: str | None) -> str:
 def problems_of(domain):
     """What every validate_plan implementation finds in the plan (given as its domain value)."""
     return plan_service.check_plan(get_plugins(current_app), domain)
+
+
+def visible_problems(plan, domain):
+    """A joint plan's problems name member firms: only those who see every part see them."""
+    if plan.is_joint and not sees_all_parts(plan):
+        return []
+    return problems_of(domain)
 
 
 def _next_step(step: str) -> str:
@@ -112,7 +119,7 @@ def step(plan_id: int, step: str):
     elif request.args.get("rows"):
         _add_empty_row(step, form)
     domain = plan_service.to_domain(plan)  # once per request: the checks and the step's context share it
-    problems = [p for p in problems_of(domain) if step_of(p.field) == step]
+    problems = [p for p in visible_problems(plan, domain) if step_of(p.field) == step]
     context = _STEP_CONTEXT.get(step, lambda plan, form, domain: {})(plan, form, domain)
     return render_template(
         f"wizard/{step}.html", plan=plan, form=form, step=step, steps=STEPS, problems=problems, **context
@@ -126,6 +133,7 @@ def review(plan_id: int):
     problems = problems_of(domain)
     return render_template(
         "wizard/review.html",
+        show_problems=not plan.is_joint or sees_all_parts(plan),
         plan=plan,
         domain=domain,
         problems=problems,
@@ -181,6 +189,7 @@ def _beneficiaries_form(plan):
                 {"name": c.name, "headcount": c.headcount, "included": c.included} for c in plan.categories
             ]
             or [{"name": "", "headcount": 0, "included": True}],
+            "open_to_member_employees": plan.open_to_member_employees,
             "include_family": plan.include_family,
             "family_count": plan.family_count,
             "include_former": plan.include_former,
@@ -192,6 +201,8 @@ def _beneficiaries_form(plan):
 
 
 def _beneficiaries_apply(plan, form) -> None:
+    if plan.is_joint:
+        plan.open_to_member_employees = form.open_to_member_employees.data
     credits = {category.name: category.credit_per_worker for category in plan.categories}
     rows = [row.form for row in form.categories if row.form.name.data and row.form.name.data.strip()]
     plan.categories = [
@@ -275,12 +286,14 @@ def _basket_apply(plan, form) -> None:
         if row.form.remove.data:
             plan.items.remove(item)
             continue
+        if row.form.beneficiary_group.data in item.beneficiary_groups:
+            item.beneficiary_group = row.form.beneficiary_group.data
+        if plan.is_joint:  # the members choose the quantities in their parts
+            continue
         quantity, budget = row.form.quantity.data, row.form.budget.data
         if budget is not None and item.price:
             quantity = (budget / item.price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         item.quantity = quantity if quantity is not None else Decimal("0")
-        if row.form.beneficiary_group.data in item.beneficiary_groups:
-            item.beneficiary_group = row.form.beneficiary_group.data
     for position, item in enumerate(plan.items):
         item.position = position
     service_id = request.form.get("add_service", type=int)

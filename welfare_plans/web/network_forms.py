@@ -1,0 +1,97 @@
+"""Forms of networks and of a member firm's part of a joint plan."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from stdnum.it import iva
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ..domain.network import NetworkKind
+from .fields import AmountField, options
+from .plan_forms import FundingRow, TerritoryField
+
+NETWORK_KINDS = {
+    NetworkKind.NETWORK_CONTRACT: _l("Network contract (rete d'impresa)"),
+    NetworkKind.ASSOCIATION: _l("Employers' association"),
+    NetworkKind.TERRITORIAL_PACT: _l("Territorial pact"),
+    NetworkKind.TEMPORARY_GROUPING: _l("Temporary grouping of firms"),
+}
+MEMBER_STATUSES = {
+    "invited": _l("invited"),
+    "active": _l("member"),
+    "declined": _l("declined"),
+    "left": _l("left"),
+}
+
+
+class NetworkForm(FlaskForm):
+    name = StringField(_l("Name of the network"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=options((k.value, label) for k, label in NETWORK_KINDS.items()))
+    coordinating_body = StringField(
+        _l("Coordinating body"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("Who leads the network: the lead firm, the association, the mutual aid society…"),
+    )
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    territory = TerritoryField(
+        _l("Territory"),
+        validators=[DataRequired(), Length(max=3000)],
+        description=_l("One municipality or province per line, for example Pinerolo or Provincia di Torino"),
+        render_kw={"rows": 3},
+    )
+
+
+class InviteFirmForm(FlaskForm):
+    vat_number = StringField(
+        _l("VAT number of the firm"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("The firm must be registered on the platform; an administrator registers new firms."),
+    )
+
+    def validate_vat_number(self, field):
+        number = (field.data or "").strip().upper().removeprefix("IT").replace(" ", "")
+        if not iva.is_valid(number):
+            raise ValidationError(_l("This is not a valid Italian VAT number."))
+        field.data = number
+
+
+class PartCategoryRow(Form):
+    name = StringField(_l("Category"), validators=[Optional(), Length(max=120)])
+    headcount = IntegerField(
+        _l("Workers"), validators=[Optional(), NumberRange(min=0, max=1_000_000)], default=0
+    )
+    included = BooleanField(_l("Included"), default=True)
+    credit_per_worker = AmountField(
+        _l("Welfare credit per worker (euro)"), validators=[Optional(), NumberRange(min=0)]
+    )
+
+
+class ChoiceRow(Form):
+    service_code = HiddenField()
+    opted_in = BooleanField(_l("We offer it"))
+    people = IntegerField(_l("People expected"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+    quantity = AmountField(_l("Quantity"), validators=[Optional(), NumberRange(min=0)])
+
+
+class PartForm(FlaskForm):
+    categories = FieldList(FormField(PartCategoryRow), min_entries=1)
+    funding = FieldList(FormField(FundingRow), min_entries=1)
+    choices = FieldList(FormField(ChoiceRow))
+
+    def validate_categories(self, field):
+        names = [
+            row.form.name.data.strip() for row in field if row.form.name.data and row.form.name.data.strip()
+        ]
+        if len(names) != len({name.lower() for name in names}):
+            raise ValidationError(_l("Two categories have the same name."))

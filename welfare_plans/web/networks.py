@@ -1,0 +1,379 @@
+"""Networks of firms: creating one, inviting firms, answering, leaving, the sharing policy, joint plans,
+each member firm's part, the pooled demand and the annexes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import documents, jobs, networks
+from .. import plans as plan_service
+from ..catalog import services_by_need_area
+from ..db import db_session
+from ..domain.network import demand_by_need_area, pooled_demand
+from ..domain.territory import gazetteer
+from ..i18n import current_language
+from ..models import Firm, PartCategory, PartFunding, Plan
+from ..plugins import get_plugins
+from .access import firm_for, network_for, part_for, plan_for, sees_all_parts
+from .labels import message_text, need_areas
+from .network_forms import InviteFirmForm, NetworkForm, PartForm
+from .plan_forms import ActionForm, NewPlanForm, split_places, territory_text
+
+bp = Blueprint("networks", __name__, url_prefix="/networks")
+parts_bp = Blueprint("parts", __name__, url_prefix="/plans")
+
+
+def _flash_error(error: networks.NetworkError) -> None:
+    flash(message_text(error.message, error.params), "danger")
+
+
+def _checked_action() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+# -- networks ----------------------------------------------------------------------------------------------
+@bp.get("/")
+def index():
+    session = db_session()
+    mine = networks.visible_networks(session, current_user)
+    return render_template(
+        "networks/index.html",
+        networks=[(network, networks.network_role(current_user, network)) for network in mine],
+        invitations=[
+            (network, member)
+            for network in mine
+            for member in network.members
+            if member.status == "invited" and member.firm_id in current_user.firm_ids
+        ],
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = NetworkForm()
+    if form.validate_on_submit():
+        municipalities, provinces = split_places(form.territory.places)
+        network = networks.create_network(
+            db_session(),
+            current_user,
+            name=form.name.data,
+            kind=form.kind.data,
+            coordinating_body=form.coordinating_body.data,
+            description=form.description.data or "",
+            municipalities=municipalities,
+            provinces=provinces,
+        )
+        db_session().commit()
+        flash(_("Network created. Now invite its member firms."), "success")
+        return redirect(url_for("networks.show", network_id=network.id))
+    return render_template("networks/form.html", form=form, network=None)
+
+
+@bp.get("/<int:network_id>")
+def show(network_id: int):
+    return _show(network_for(network_id, invited=True), InviteFirmForm())
+
+
+def _show(network, invite_form):
+    role = networks.network_role(current_user, network)
+    plans = list(
+        db_session().scalars(
+            select(Plan).where(Plan.network_id == network.id).order_by(Plan.fiscal_year.desc(), Plan.version)
+        )
+    ) if role != "invited" else []  # fmt: skip
+    my_firms = {firm_id for firm_id in current_user.firm_ids if current_user.role_in(firm_id) == "hr_manager"}
+    return render_template(
+        "networks/show.html",
+        network=network,
+        role=role,
+        plans=plans,
+        my_firms=my_firms,
+        members=[
+            m
+            for m in network.members
+            if role == "coordinator" or m.status == "active" or m.firm_id in my_firms
+        ],
+        invite_form=invite_form,
+        action_form=ActionForm(),
+        territory=territory_text(network.territory_municipalities, network.territory_provinces).replace(
+            "\n", ", "
+        ),
+    )
+
+
+@bp.route("/<int:network_id>/edit", methods=["GET", "POST"])
+def edit(network_id: int):
+    network = network_for(network_id, write=request.method == "POST")
+    if not networks.is_coordinator(current_user, network):
+        abort(403)
+    form = NetworkForm(
+        data={
+            "name": network.name,
+            "kind": network.kind,
+            "coordinating_body": network.coordinating_body,
+            "description": network.description,
+            "territory": territory_text(network.territory_municipalities, network.territory_provinces),
+        }
+    )
+    if form.validate_on_submit():
+        network.name = form.name.data.strip()
+        network.kind = form.kind.data
+        network.coordinating_body = form.coordinating_body.data.strip()
+        network.description = form.description.data or ""
+        network.territory_municipalities, network.territory_provinces = split_places(form.territory.places)
+        db_session().commit()
+        flash(_("Network saved."), "success")
+        return redirect(url_for("networks.show", network_id=network.id))
+    return render_template("networks/form.html", form=form, network=network)
+
+
+@bp.post("/<int:network_id>/invite")
+def invite(network_id: int):
+    network = network_for(network_id, write=True)
+    form = InviteFirmForm()
+    if not form.validate_on_submit():
+        flash(_("Nothing was saved: correct the fields marked below."), "danger")
+        return _show(network, form)
+    firm = db_session().scalar(select(Firm).where(Firm.vat_number == form.vat_number.data))
+    if firm is None:
+        form.vat_number.errors = [
+            _(
+                "No firm with this VAT number is registered on the platform: ask an administrator to register it."
+            )
+        ]
+        return _show(network, form)
+    try:
+        networks.invite(db_session(), network, firm, current_user)
+    except networks.NetworkError as error:
+        _flash_error(error)
+        return redirect(url_for("networks.show", network_id=network.id))
+    db_session().commit()
+    flash(_("%(firm)s is invited. Its HR managers will find the invitation under Networks.", firm=firm.legal_name),
+          "success")  # fmt: skip
+    return redirect(url_for("networks.show", network_id=network.id))
+
+
+def _member_action(network_id: int, firm_id: int):
+    """The firm's HR manager acting for the firm in a network it belongs or is invited to."""
+    firm = firm_for(firm_id, write=True)
+    network = network_for(network_id, invited=True)
+    if networks.membership(network, firm.id) is None:
+        abort(404)
+    _checked_action()
+    return network, firm
+
+
+@bp.post("/<int:network_id>/members/<int:firm_id>/respond")
+def respond(network_id: int, firm_id: int):
+    network, firm = _member_action(network_id, firm_id)
+    accept = request.form.get("answer") == "accept"
+    try:
+        networks.respond(db_session(), network, firm.id, current_user, accept=accept)
+    except networks.NetworkError as error:
+        _flash_error(error)
+        return redirect(url_for("networks.index"))
+    db_session().commit()
+    if accept:
+        flash(
+            _("%(firm)s is now a member of %(network)s.", firm=firm.legal_name, network=network.name),
+            "success",
+        )
+        return redirect(url_for("networks.show", network_id=network.id))
+    flash(_("Invitation declined."), "info")
+    return redirect(url_for("networks.index"))
+
+
+@bp.post("/<int:network_id>/members/<int:firm_id>/leave")
+def leave(network_id: int, firm_id: int):
+    network, firm = _member_action(network_id, firm_id)
+    try:
+        networks.leave(db_session(), network, firm.id, current_user)
+    except networks.NetworkError as error:
+        _flash_error(error)
+        return redirect(url_for("networks.show", network_id=network.id))
+    db_session().commit()
+    flash(_("%(firm)s has left %(network)s. Its parts of final plans stay on record.",
+            firm=firm.legal_name, network=network.name), "info")  # fmt: skip
+    return redirect(url_for("networks.index"))
+
+
+@bp.post("/<int:network_id>/members/<int:firm_id>/sharing")
+def agree(network_id: int, firm_id: int):
+    network, firm = _member_action(network_id, firm_id)
+    try:
+        networks.set_agreement(network, firm.id, request.form.get("agree") == "1")
+    except networks.NetworkError as error:
+        _flash_error(error)
+        return redirect(url_for("networks.show", network_id=network.id))
+    db_session().commit()
+    flash(_("Your answer on sharing the parts is saved."), "success")
+    return redirect(url_for("networks.show", network_id=network.id) + "#sharing")
+
+
+@bp.post("/<int:network_id>/sharing")
+def sharing(network_id: int):
+    network = network_for(network_id, write=True)
+    _checked_action()
+    networks.set_sharing_proposal(network, request.form.get("propose") == "1")
+    db_session().commit()
+    flash(_("Sharing policy saved."), "success")
+    return redirect(url_for("networks.show", network_id=network.id) + "#sharing")
+
+
+@bp.route("/<int:network_id>/plans/new", methods=["GET", "POST"])
+def new_plan(network_id: int):
+    network = network_for(network_id, write=True)
+    form = NewPlanForm()
+    if form.validate_on_submit():
+        plan = networks.create_joint_plan(
+            db_session(), network, current_user, form.title.data.strip(), form.fiscal_year.data
+        )
+        db_session().commit()
+        flash(
+            _("Joint plan created. Compose the shared parts; each member firm then fills in its own."),
+            "success",
+        )
+        return redirect(url_for("wizard.step", plan_id=plan.id, step="basics"))
+    return render_template("networks/new_plan.html", form=form, network=network)
+
+
+# -- a member's part of a joint plan -------------------------------------------------------------------------
+def _part_form(plan, part, firm):
+    """The part's form; a part not started yet begins with the firm's worker categories."""
+    categories = part.categories if part else firm.categories
+    choices = {choice.service_code: choice for choice in part.choices} if part else {}
+    return PartForm(
+        data={
+            "categories": [
+                {"name": c.name, "headcount": c.headcount, "included": getattr(c, "included", True),
+                 "credit_per_worker": getattr(c, "credit_per_worker", None)}
+                for c in categories
+            ] or [{"name": "", "headcount": 0, "included": True}],
+            "funding": [{"kind": f.kind, "amount": f.amount, "note": f.note} for f in (part.funding if part else [])]
+            or [{"kind": "employer", "amount": None, "note": ""}],
+            "choices": [
+                {"service_code": item.service_code,
+                 "opted_in": bool(choices.get(item.service_code) and choices[item.service_code].opted_in),
+                 "people": choices[item.service_code].people if item.service_code in choices else None,
+                 "quantity": choices[item.service_code].quantity if item.service_code in choices else None}
+                for item in plan.items
+            ],
+        }
+    )  # fmt: skip
+
+
+def _part_apply(plan, part, form) -> None:
+    rows = [row.form for row in form.categories if row.form.name.data and row.form.name.data.strip()]
+    part.categories = [
+        PartCategory(position=i, name=row.name.data.strip(), headcount=row.headcount.data or 0,
+                     included=row.included.data, credit_per_worker=row.credit_per_worker.data or Decimal("0"))
+        for i, row in enumerate(rows)
+    ]  # fmt: skip
+    part.funding = [
+        PartFunding(position=i, kind=row.form.kind.data, amount=row.form.amount.data, note=row.form.note.data or "")
+        for i, row in enumerate(r for r in form.funding if r.form.amount.data is not None)
+    ]  # fmt: skip
+    networks.set_choices(plan, part, {
+        row.form.service_code.data: (row.form.opted_in.data, row.form.people.data or 0,
+                                     row.form.quantity.data or Decimal("0"))
+        for row in form.choices
+    })  # fmt: skip
+    part.updated_at, part.updated_by_id = plan_service.now(), current_user.id
+
+
+@parts_bp.route("/<int:plan_id>/parts/<int:firm_id>", methods=["GET", "POST"])
+def part(plan_id: int, firm_id: int):
+    plan, firm, part = part_for(plan_id, firm_id, write=request.method == "POST")
+    editable = networks.can_edit_part(current_user, plan, firm.id)
+    form = _part_form(plan, part, firm) if request.method == "GET" else PartForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            part = networks.start_part(db_session(), plan, firm, current_user)
+            _part_apply(plan, part, form)
+            plan_service.record_change(db_session(), plan, current_user, f"part:{firm.id}", {})
+            db_session().commit()
+            if "add_row" in request.form:
+                return redirect(
+                    url_for("parts.part", plan_id=plan.id, firm_id=firm.id, rows=request.form["add_row"])
+                    + "#rows"
+                )
+            flash(_("Your part is saved. The network's totals include it."), "success")
+            return redirect(url_for("parts.part", plan_id=plan.id, firm_id=firm.id))
+        flash(_("Nothing was saved: correct the fields marked below."), "danger")
+    elif request.args.get("rows") == "categories":
+        form.categories.append_entry()
+    elif request.args.get("rows") == "funding":
+        form.funding.append_entry()
+    items = {item.service_code: item for item in plan.items}
+    member = networks.annex(plan, part, firm)
+    problems = []
+    if part is not None:
+        problems = plan_service.check_plan(get_plugins(current_app), networks.member_domain(plan, part))
+    return render_template(
+        "networks/part.html",
+        plan=plan,
+        firm=firm,
+        part=part,
+        form=form,
+        editable=editable,
+        annex=member,
+        choice_rows=[(items.get(row.form.service_code.data), row) for row in form.choices],
+        problems=problems,
+    )
+
+
+@parts_bp.get("/<int:plan_id>/parts/<int:firm_id>/annex.pdf")
+def annex(plan_id: int, firm_id: int):
+    plan, firm, part = part_for(plan_id, firm_id)
+    language = request.args.get("lang", current_language())
+    if language not in documents.LANGUAGES:
+        abort(404)
+    domain = plan_service.to_domain(plan)
+    path = documents.cached_annex(current_app._get_current_object(), domain, firm.vat_number, language)
+    return send_file(path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
+                     download_name=documents.annex_filename(domain, firm.legal_name, language))  # fmt: skip
+
+
+@parts_bp.get("/<int:plan_id>/demand")
+def demand(plan_id: int):
+    """What the member firms together expect of each service and need area, to negotiate with providers."""
+    plan = plan_for(plan_id)
+    if plan.network_id is None:
+        abort(404)
+    domain = plan_service.to_domain(plan)
+    services = pooled_demand(domain.basket, domain.annexes)
+    places = gazetteer()
+    territory = [p for p in (
+        [places.municipality(code) for code in plan.territory_municipalities]
+        + [places.province(code) for code in plan.territory_provinces]
+    ) if p is not None]  # fmt: skip
+    available = services_by_need_area(db_session(), territory)
+    return render_template(
+        "networks/demand.html",
+        plan=plan,
+        domain=domain,
+        services=services,
+        areas=demand_by_need_area(services, domain.annexes),
+        unchosen=[row for row in services if row.firms == 0],
+        uncovered=[area for area in need_areas() if not available.get(area.code)],
+        members=len(domain.annexes),
+    )
+
+
+@parts_bp.post("/<int:plan_id>/annexes")
+def prepare_annexes(plan_id: int):
+    """Render the joint document and every member's annex in the background, in both languages."""
+    plan = plan_for(plan_id)
+    if plan.network_id is None or not sees_all_parts(plan):
+        abort(404)
+    _checked_action()
+    job = jobs.submit(current_app._get_current_object(), "render_annexes", {"plan_id": plan.id, "languages": ["it", "en"]},
+                      network_id=plan.network_id, user_id=current_user.id)  # fmt: skip
+    return redirect(url_for("jobs.show", job_id=job.id))
