@@ -3,7 +3,12 @@
 import subprocess
 import sys
 
-BENCHMARKS = ["benchmarks.catalog_search", "benchmarks.pdf_render", "benchmarks.overview_rps"]
+BENCHMARKS = [
+    "benchmarks.catalog_search",
+    "benchmarks.pdf_render",
+    "benchmarks.overview_rps",
+    "benchmarks.readiness",
+]
 
 for module in sys.argv[1:] or BENCHMARKS:
     print(f"== {module}", flush=True)

@@ -2,73 +2,22 @@
 without a restart. The test starts a throwaway server of its own and leaves the shared one alone.
 """
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
-
 import pytest
 from helpers import base_config, login
 
+from benchmarks.throwaway_pg import ThrowawayPostgres, Unavailable
 from welfare_plans import create_app, schema
 from welfare_plans.demo import DEMO_HR, load_demo
-
-PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def throwaway_postgres():
-    if PG_BIN is None or not (PG_BIN / "initdb").exists():
-        pytest.skip("needs PostgreSQL's server programs (initdb, pg_ctl): apt-get install postgresql")
-    prefix: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        if shutil.which("runuser") is None:
-            pytest.skip("running as root needs runuser to start PostgreSQL as the postgres user")
-        prefix = ["runuser", "-u", "postgres", "--"]
-    folder = Path(tempfile.mkdtemp(prefix="welfare-pg-"))
-    folder.chmod(0o755)
-    data = folder / "data"
-    data.mkdir()
-    if prefix:
-        shutil.chown(data, "postgres", "postgres")
-        data.chmod(0o700)
-    port = free_port()
-    run = lambda *args: subprocess.run([*prefix, *args], check=True, capture_output=True, text=True)  # noqa: E731
-    run(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
-    options = f"-p {port} -c listen_addresses=127.0.0.1 -k {data} -c fsync=off"
-
-    def start():
-        run(
-            str(PG_BIN / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-l",
-            str(data / "server.log"),
-            "-w",
-            "start",
-        )
-
-    def stop():
-        run(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
-
-    start()
     try:
-        yield {"url": f"postgresql://postgres@127.0.0.1:{port}/postgres", "start": start, "stop": stop}
-    finally:
-        subprocess.run(
-            [*prefix, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True
-        )
-        shutil.rmtree(folder, ignore_errors=True)
+        server = ThrowawayPostgres()
+    except Unavailable as missing:
+        pytest.skip(str(missing))
+    with server:
+        yield {"url": server.url, "start": server.start, "stop": server.stop}
 
 
 @pytest.fixture

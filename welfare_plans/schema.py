@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -23,8 +24,15 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+@functools.cache
+def _heads() -> frozenset[str]:
+    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+
+
 def head_revisions() -> set[str]:
-    return set(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    """The newest revisions of the migrations shipped with this code (read once per process: readiness
+    asks on every probe)."""
+    return set(_heads())
 
 
 def current_revisions(engine: Engine) -> set[str]:
