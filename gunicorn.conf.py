@@ -10,7 +10,11 @@ import os
 
 def _setting(name: str, default):
     value = os.environ.get(f"WELFARE_GUNICORN_{name.upper()}")
-    return type(default)(value) if value is not None else default
+    if value is None:
+        return default
+    if isinstance(default, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return type(default)(value)
 
 
 bind = _setting("bind", "127.0.0.1:8000")
@@ -22,10 +26,21 @@ timeout = _setting("timeout", 60)
 graceful_timeout = _setting("graceful_timeout", 30)
 keepalive = _setting("keepalive", 5)
 # WeasyPrint keeps memory it has used: recycle workers now and then, not all at once
-max_requests = _setting("max_requests", 500)
-max_requests_jitter = _setting("max_requests_jitter", 100)
-# each worker builds its own app, engine and plugin manager: nothing is shared across a fork
-preload_app = False
+max_requests = _setting("max_requests", 2000)
+max_requests_jitter = _setting("max_requests_jitter", 200)
+# the app (plugins, gazetteer, translations) is built once in the master and workers fork from it, so a
+# recycled worker is serving again at once; each worker then opens database connections of its own
+preload_app = _setting("preload_app", True)
+
+
+def post_fork(server, worker):
+    """Connections opened in the master (the catalog sync at start-up) must not be shared by workers."""
+    app = server.app.wsgi()
+    database = app.extensions.get("welfare_plans.db")
+    if database is not None:
+        database.engine.dispose(close=False)
+
+
 accesslog = _setting("accesslog", "-")
 errorlog = _setting("errorlog", "-")
 forwarded_allow_ips = _setting("forwarded_allow_ips", "127.0.0.1")

@@ -51,8 +51,13 @@ def sign_in(port: int) -> str:
     connection.request("POST", "/auth/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
     response = connection.getresponse()
     response.read()
-    cookie = response.getheader("Set-Cookie") or ""
-    return re.match(r"[^;]+", cookie).group(0)
+    cookie = re.match(r"[^;]+", response.getheader("Set-Cookie") or "").group(0)
+    # a browser follows the redirect and shows "signed in": read that page so no message stays waiting
+    connection.request("GET", "/plans/", headers={"Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    updated = response.getheader("Set-Cookie")
+    return re.match(r"[^;]+", updated).group(0) if updated else cookie
 
 
 def load(port: int, path: str, cookie: str) -> tuple[float, int]:

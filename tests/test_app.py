@@ -65,4 +65,22 @@ def test_the_gunicorn_settings_load_and_serve_the_app_factory(monkeypatch):
     monkeypatch.setenv("WELFARE_GUNICORN_WORKERS", "3")
     settings = runpy.run_path(str(Path(__file__).parent.parent / "gunicorn.conf.py"))
     assert settings["workers"] == 3 and settings["worker_class"] == "sync"
-    assert settings["preload_app"] is False and settings["max_requests"] > 0
+    assert settings["preload_app"] is True and settings["max_requests"] > 0
+    monkeypatch.setenv("WELFARE_GUNICORN_PRELOAD_APP", "false")
+    assert runpy.run_path(str(Path(__file__).parent.parent / "gunicorn.conf.py"))["preload_app"] is False
+
+
+def test_a_forked_worker_does_not_share_the_masters_database_connections(make_app):
+    """With preload_app the master builds the app; post_fork leaves the master's pooled connections to it."""
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    app = make_app()
+    engine = app.extensions["welfare_plans.db"].engine
+    with engine.connect():
+        pass
+    pool = engine.pool
+    settings = runpy.run_path(str(Path(__file__).parent.parent / "gunicorn.conf.py"))
+    settings["post_fork"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)), None)
+    assert engine.pool is not pool  # a fresh pool: the worker opens connections of its own

@@ -299,3 +299,40 @@ def test_moving_to_another_step_with_the_step_buttons_keeps_what_was_typed(app, 
     assert response.headers["Location"].endswith(f"/plans/{plan_id}/steps/governance")
     assert plan(app, plan_id).objectives == "Scritto e non perso."
     assert "Scritto e non perso." in hr.get(f"/plans/{plan_id}/steps/basics").get_data(as_text=True)
+
+
+def test_the_cached_overview_follows_every_change_and_its_forms_work_for_each_reader(app, hr, firm):
+    plan_id = new_plan(hr, firm["id"])
+    assert "Piano welfare 2026" in hr.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "Piano welfare 2026" in hr.get(f"/plans/{plan_id}").get_data(as_text=True)  # served from the cache
+    form_post(hr, f"/plans/{plan_id}/steps/basics", {**BASICS, "title": "Piano rinominato"})
+    hr.get(f"/plans/{plan_id}")  # shows "draft saved": a page with a message is not kept
+    page = hr.get(f"/plans/{plan_id}").get_data(as_text=True)  # kept in the cache
+    assert "Piano rinominato" in page and "Piano welfare 2026" not in page
+
+    # the firm's name is on the page: renaming the firm shows at once
+    with app.app_context():
+        from welfare_plans.models import Firm
+
+        db_session().get(Firm, firm["id"]).legal_name = "Tessitura Val Pellice S.p.A."
+        db_session().commit()
+    assert "Tessitura Val Pellice S.p.A." in hr.get(f"/plans/{plan_id}").get_data(as_text=True)
+
+    # another reader of the same firm gets a page of their own: a viewer has no buttons to change it, and a
+    # second HR manager's forms carry their own CSRF token, which the server accepts
+    viewer = app.test_client()
+    login(viewer, firm["viewer"]["email"], firm["viewer"]["password"])
+    assert "Duplica come piano" not in viewer.get(f"/plans/{plan_id}").get_data(as_text=True)
+    with app.app_context():
+        other = make_member(db_session(), db_session().get(Firm, firm["id"]), "hr2@tessitura.example")
+    second = app.test_client()
+    login(second, other["email"], other["password"])
+    second.get("/plans/")  # reads the "signed in" message
+    second.get(f"/plans/{plan_id}")  # stored in the cache for this reader
+    page = second.get(f"/plans/{plan_id}").get_data(as_text=True)  # and served from it
+    assert "\x00" not in page
+    token = csrf_token(second, f"/plans/{plan_id}")
+    response = second.post(f"/plans/{plan_id}/duplicate", data={"csrf_token": token, "title": "Piano 2027"})
+    assert response.status_code == 302 and "/steps/basics" in response.headers["Location"]
+    # the new plan appears in the list, and the old overview is still right after it
+    assert "Piano 2027" in second.get("/plans/").get_data(as_text=True)

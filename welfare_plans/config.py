@@ -22,6 +22,7 @@ DEFAULTS = {
     "CELERY_BROKER_URL": None,
     "JOB_SOFT_TIME_LIMIT": 600,
     "JOB_TIME_LIMIT": 660,
+    "PAGE_CACHE_SIZE": 256,  # rendered plan overviews kept per process; 0 turns the cache off
     "DOCUMENTS_DIR": None,  # None means: instance/documents (rendered plan documents, a cache)
     "PLUGINS_ALLOWED": None,
     "PLUGINS_BLOCKED": [],

@@ -44,7 +44,8 @@ def make_engine(url: str, **options: Any) -> Engine:
     if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
         # an unreachable server must fail fast (2 s is libpq's minimum), not hang a request or a probe
         options.setdefault("connect_args", {"connect_timeout": 2})
-    engine = create_engine(parsed, pool_pre_ping=True, **options)
+    # a server can restart under a pooled connection: test each one before use (a file cannot go away)
+    engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite", **options)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import joinedload
 
 from ..db import db_session
 from ..models import User
@@ -27,7 +28,10 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db_session().get(User, int(user_id)) if user_id.isdigit() else None
+        # every page asks for the user's roles: load them in the same query
+        if not user_id.isdigit():
+            return None
+        return db_session().get(User, int(user_id), options=[joinedload(User.memberships)])
 
     app.before_request(require_login)
     app.after_request(security_headers)

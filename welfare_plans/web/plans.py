@@ -27,6 +27,7 @@ from ..i18n import current_language
 from ..models import Firm, Plan
 from ..plugins import get_plugins
 from .access import can_edit, can_edit_plan, firm_for, plan_for, sees_all_parts
+from .cache import page_cache
 from .labels import BENEFICIARY_GROUPS, need_area_label
 from .plan_forms import ActionForm, DuplicateForm, NewPlanForm
 from .wizard import STEPS, step_of
@@ -88,10 +89,36 @@ def new():
 
 @bp.get("/<int:plan_id>")
 def overview(plan_id: int):
-    plan = plan_for(plan_id)
+    """The plan at a glance. Read far more often than changed, so a firm's plan is served from the page
+    cache, keyed by everything the page shows; the key costs two small queries and no ORM objects."""
+    session = db_session()
+    lineage = select(Plan.lineage_id).where(Plan.id == plan_id).scalar_subquery()
+    rows = session.connection().execute(  # plain rows, one query: no ORM bookkeeping on the cached path
+        select(Plan.id, Plan.version, Plan.status, Plan.updated_at, Plan.firm_id, Plan.network_id,
+               Firm.legal_name, Firm.vat_number, Firm.municipality_code)
+        .outerjoin(Firm, Firm.id == Plan.firm_id)
+        .where(Plan.lineage_id == lineage)
+        .order_by(Plan.version)
+    ).all()  # fmt: skip
+    row = next((row for row in rows if row.id == plan_id), None)
+    if row is None or row.network_id is not None:  # a joint plan moves with every member: never cached
+        plan = plan_for(plan_id)
+        return _joint_overview(plan, plan_service.to_domain(plan))
+    role = current_user.role_in(row.firm_id)
+    if role is None:
+        abort(404)
+    versions = tuple((v.id, v.version, v.status) for v in rows)
+    key = (*row, versions, current_user.id, role, current_language())
+
+    def render() -> str:
+        plan = plan_for(plan_id)
+        return _overview(plan, plan_service.versions(session, plan))
+
+    return page_cache(current_app).page(key, render)
+
+
+def _overview(plan, versions):
     domain = plan_service.to_domain(plan)
-    if plan.is_joint:
-        return _joint_overview(plan, domain)
     problems = plan_service.check_plan(get_plugins(current_app), domain)
     by_area: dict[str, list] = {}
     for item in plan.items:
@@ -107,7 +134,7 @@ def overview(plan_id: int):
         action_form=ActionForm(),
         duplicate_form=DuplicateForm(data={"title": next_year_title(plan)}),
         can_edit=can_edit(plan.firm_id),
-        versions=plan_service.versions(db_session(), plan),
+        versions=versions,
     )
 
 
