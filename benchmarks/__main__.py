@@ -7,6 +7,7 @@ BENCHMARKS = [
     "benchmarks.catalog_search",
     "benchmarks.pdf_render",
     "benchmarks.overview_rps",
+    "benchmarks.annex_throughput",
     "benchmarks.readiness",
 ]
 

@@ -98,7 +98,7 @@ def seed_two_firms(session) -> dict:
     membership = session.scalar(select(Membership.id).where(Membership.firm_id == firm_a.id))
     service = session.scalar(select(CatalogService.id).limit(1)) or 1
     job = Job(id="a" * 32, kind="render_documents", key="k", firm_id=firm_a.id, params={"plan_ids": [plan.id]},
-              created_at=plan.created_at, results=[])  # fmt: skip
+              created_at=plan.created_at)  # fmt: skip
     session.add(job)
     session.commit()
     network = networks.create_network(session, session.get(User, hr_a["id"]), name="Rete Alfa",

@@ -61,3 +61,42 @@ def test_a_downgrade_and_upgrade_keep_every_plan_whole(app):
         assert (
             db_session().scalar(select(func.count()).select_from(Plan)) == before["Plan"]
         )  # the joint one went
+
+
+def test_jobs_from_before_units_keep_their_documents_and_unfinished_ones_can_be_retried(app):
+    """Revision 0007 turns a job's list of results into unit rows and stops jobs that were under way."""
+    import json
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    engine = get_db(app).engine
+    engine.dispose()
+    schema.downgrade(app, "0006")
+    insert = text(
+        "INSERT INTO job (id, kind, key, params, status, progress, total, results, attempts, created_at) "
+        "VALUES (:id, 'render_documents', :id, :params, :status, :progress, 2, :results, 1, :at)"
+    )
+    finished = [
+        {"unit": json.dumps([1, "it"]), "plan_id": 1, "language": "it", "title": "Piano", "file": "a.pdf"}
+    ]
+    with engine.begin() as connection:
+        for job_id, status, results in (("d" * 32, "done", finished), ("r" * 32, "running", [])):
+            connection.execute(insert, {"id": job_id, "params": json.dumps({"plan_ids": [1]}), "status": status,
+                                        "progress": len(results), "results": json.dumps(results),
+                                        "at": datetime(2026, 11, 1)})  # fmt: skip
+    schema.upgrade(app)
+    from welfare_plans.db import db_session
+    from welfare_plans.models import Job
+
+    with app.app_context():
+        done = db_session().get(Job, "d" * 32)
+        assert done.results == [{"unit": json.dumps([1, "it"]), "plan_id": 1, "language": "it", "title": "Piano",
+                                 "file": "a.pdf"}]  # fmt: skip
+        stopped = db_session().get(Job, "r" * 32)
+        assert stopped.status == "failed" and "try again" in stopped.error and stopped.units == []
+    schema.downgrade(app, "0006")  # and back: the results return to their column
+    with engine.connect() as connection:
+        value = connection.execute(text("SELECT results FROM job WHERE id = :id"), {"id": "d" * 32}).scalar()
+    assert (json.loads(value) if isinstance(value, str) else value)[0]["file"] == "a.pdf"  # text on SQLite
+    schema.upgrade(app)

@@ -58,7 +58,7 @@ def seed(session) -> dict:
         networks.start_part(session, plan, firms[name], user(name))
     other_plan = networks.create_joint_plan(session, n2, user("c2"), "Piano della rete 2", 2026)
     job = Job(id="b" * 32, kind="render_annexes", key="k", network_id=n1.id, params={"plan_id": plan.id},
-              created_at=plan.created_at, results=[])  # fmt: skip
+              created_at=plan.created_at)  # fmt: skip
     session.add(job)
     session.commit()
     ids = {"network_id": n1.id, "plan_id": plan.id, "firm_id": firms["a1"].id, "job_id": job.id}

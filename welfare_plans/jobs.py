@@ -1,9 +1,12 @@
 """Background jobs, on Celery workers when a broker is configured, in a thread of the app otherwise.
 
-The same code runs in both: :func:`run_job` does the work of one job, unit by unit, recording progress
-after each. Every unit is idempotent (documents are written to a temporary file, renamed, and named by
-a hash of their content), so a job that is retried, delivered twice, or resumed after its worker died
-never produces a second or half-written file; units already done are skipped on a retry.
+A job is a list of units (one document each), stored as rows. With a broker, each unit is a Celery task
+of its own, so worker processes render a job's units in parallel; without one, a thread of the app runs
+them one after another. The same :func:`run_unit` does the work in both. Every unit is idempotent
+(documents are written to a temporary file, renamed, and named by a hash of their content), so a unit
+retried, delivered twice, or resumed after its worker died never produces a second or half-written file;
+units already done are skipped. The job's progress and status are counted from its units in one
+statement, so workers finishing units at the same moment never lose each other's progress.
 """
 
 from __future__ import annotations
@@ -13,19 +16,20 @@ import json
 import logging
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import case, func, select, update
 
 from .db import get_db
-from .models import Job
+from .models import Job, JobUnit
 
 log = logging.getLogger(__name__)
-TASK_NAME = "welfare_plans.run_job"
+TASK_NAME = "welfare_plans.run_job"  # the whole job, in order (kept for messages queued before units)
+UNIT_TASK_NAME = "welfare_plans.run_unit"
 EXTENSION_KEY = "welfare_plans.jobs"
 
 
@@ -65,16 +69,20 @@ def create(
     network_id: int | None = None,
     user_id: int | None = None,
 ) -> tuple[Job, bool]:
-    """Record a job, or find the same work already queued or running; says whether it is new."""
+    """Record a job and its units, or find the same work already queued or running; says whether it is new."""
     session = get_db(app).session_factory()
     try:
         key = job_key(kind, params)
         active = session.scalar(select(Job).where(Job.key == key, Job.status.in_(("queued", "running"))))
         if active is not None:
             return active, False
-        job = Job(id=uuid.uuid4().hex, kind=kind, key=key, firm_id=firm_id, network_id=network_id, created_by_id=user_id, params=params,
-                  status="queued", created_at=now(), results=[])  # fmt: skip
-        job.total = len(KINDS[kind].units(app, params))
+        job = Job(id=uuid.uuid4().hex, kind=kind, key=key, firm_id=firm_id, network_id=network_id,
+                  created_by_id=user_id, params=params, status="queued", created_at=now())  # fmt: skip
+        job.units = [
+            JobUnit(position=i, unit=unit, status="pending")
+            for i, unit in enumerate(KINDS[kind].units(app, params))
+        ]
+        job.total = len(job.units)
         session.add(job)
         session.commit()
         return job, True
@@ -92,12 +100,22 @@ def submit(app: Flask, kind: str, params: dict, **owner) -> Job:
 
 
 def retry(app: Flask, job_id: str) -> None:
+    """Run a failed job's unfinished units again."""
     session = get_db(app).session_factory()
     try:
         job = session.get(Job, job_id)
         if job is None or job.status != "failed":
             return
-        job.status, job.error = "queued", None
+        if not job.units:  # a job from before units were rows: work them out again
+            job.units = [
+                JobUnit(position=i, unit=u, status="pending")
+                for i, u in enumerate(KINDS[job.kind].units(app, job.params))
+            ]
+            job.total = len(job.units)
+        for unit in job.units:
+            if unit.status != "done":
+                unit.status, unit.error = "pending", None
+        job.status, job.error, job.finished_at = "queued", None, None
         session.commit()
     finally:
         session.close()
@@ -107,7 +125,16 @@ def retry(app: Flask, job_id: str) -> None:
 def dispatch(app: Flask, job_id: str) -> None:
     broker = app.config.get("CELERY_BROKER_URL")
     if broker:
-        celery_client(broker).send_task(TASK_NAME, args=[job_id])
+        session = get_db(app).session_factory()
+        try:
+            positions = list(session.scalars(
+                select(JobUnit.position).where(JobUnit.job_id == job_id, JobUnit.status != "done").order_by(JobUnit.position)
+            ))  # fmt: skip
+        finally:
+            session.close()
+        client = celery_client(broker)
+        for position in positions:
+            client.send_task(UNIT_TASK_NAME, args=[job_id, position])
     else:
         executor(app).submit(_run_logged, app, job_id)
 
@@ -143,48 +170,84 @@ def _run_logged(app: Flask, job_id: str) -> None:
 
 
 def run_job(app: Flask, job_id: str, on_progress: Callable[[Job], None] | None = None) -> Job | None:
-    """Do a job's remaining units, recording progress after each; a failure is recorded with its reason."""
+    """Do a job's unfinished units one after another; stops at the first that fails (and raises)."""
+    session = get_db(app).session_factory()
+    try:
+        positions = list(session.scalars(
+            select(JobUnit.position).where(JobUnit.job_id == job_id, JobUnit.status != "done").order_by(JobUnit.position)
+        ))  # fmt: skip
+    finally:
+        session.close()
+    for position in positions:
+        run_unit(app, job_id, position)
+        if on_progress:
+            on_progress(_load(app, job_id))
+    return _load(app, job_id)
+
+
+def _load(app: Flask, job_id: str) -> Job | None:
     session = get_db(app).session_factory()
     try:
         job = session.get(Job, job_id)
-        if job is None or job.status == "done":
-            return job
-        job.status, job.attempts, job.error = "running", job.attempts + 1, None
-        job.started_at = job.started_at or now()
-        session.commit()
-        kind = KINDS[job.kind]
-        try:
-            units = kind.units(app, job.params)
-            job.total = len(units)
-            done = {result["unit"] for result in job.results}
-            for unit in _pending(units, done):
-                result = kind.run_unit(app, unit)
-                job.results = [*job.results, {"unit": _unit_id(unit), **result}]
-                job.progress = len(job.results)
-                session.commit()
-                if on_progress:
-                    on_progress(job)
-            job.status, job.finished_at = "done", now()
-        except Exception as error:
-            session.rollback()
-            job = session.get(Job, job_id)
-            job.status, job.finished_at = "failed", now()
-            job.error = f"{type(error).__name__}: {error}"
-            log.error("job %s failed:\n%s", job_id, traceback.format_exc())
-            session.commit()
-            raise
-        session.commit()
+        if job is not None:
+            session.expunge(job)
         return job
     finally:
         session.close()
 
 
-def _unit_id(unit) -> str:
-    return json.dumps(unit, sort_keys=True)
+def run_unit(app: Flask, job_id: str, position: int) -> None:
+    """Do one unit of a job, unless it is done already; record its outcome and recount the job."""
+    session = get_db(app).session_factory()
+    try:
+        unit = session.scalar(select(JobUnit).where(JobUnit.job_id == job_id, JobUnit.position == position))
+        if unit is None or unit.status == "done":
+            return
+        job = session.get(Job, job_id)
+        unit.status, unit.attempts, unit.error = "running", unit.attempts + 1, None
+        unit.started_at = now()
+        job.attempts = max(job.attempts, unit.attempts)
+        if job.status != "failed":
+            job.status = "running"
+        job.started_at = job.started_at or now()
+        kind, work = KINDS[job.kind], unit.unit
+        session.commit()
+        try:
+            result = kind.run_unit(app, work)
+        except Exception as error:
+            session.rollback()
+            message = f"{type(error).__name__}: {error}"
+            unit = session.get(JobUnit, unit.id)
+            unit.status, unit.error, unit.finished_at = "failed", message, now()
+            session.commit()
+            _recount(session, job_id, error=message)
+            log.error("job %s, unit %s failed:\n%s", job_id, position, traceback.format_exc())
+            raise
+        unit.status, unit.result, unit.finished_at = "done", result, now()
+        session.commit()
+        _recount(session, job_id)
+    finally:
+        session.close()
 
 
-def _pending(units: list, done: set[str]) -> Iterator:
-    return (unit for unit in units if _unit_id(unit) not in done)
+def _recount(session, job_id: str, error: str | None = None) -> None:
+    """The job's progress and status from its units, in one statement (workers may finish together)."""
+
+    def count(status: str):
+        return (
+            select(func.count()).where(JobUnit.job_id == job_id, JobUnit.status == status).scalar_subquery()
+        )
+
+    done = count("done")
+    values = {
+        "progress": done,
+        "status": case((done == Job.total, "done"), (count("failed") > 0, "failed"), else_=Job.status),
+        "finished_at": case((done == Job.total, now()), (count("failed") > 0, now()), else_=Job.finished_at),
+    }
+    if error is not None:
+        values["error"] = error
+    session.execute(update(Job).where(Job.id == job_id).values(**values))
+    session.commit()
 
 
 # -- kinds of job ------------------------------------------------------------------------------------------
@@ -212,7 +275,8 @@ class RenderDocuments:
 
 @job_kind("render_annexes")
 class RenderAnnexes:
-    """A joint plan's document and each member firm's annex, in each of ``languages``: one unit each.
+    """A joint plan's document and each member firm's annex, in each of ``languages``: one unit each
+    (``"include_plan": false`` renders the annexes only).
 
     The firms are worked out when the job is created; each unit renders the plan as it is when the unit
     runs, so a job retried after a member changed its part renders the current figures.
@@ -226,7 +290,8 @@ class RenderAnnexes:
             plan = _plan(app, plan_id)
             firms = sorted(part.firm_id for part in counted_parts(plan))
         variant = params.get("variant", "pdf/a-3u")
-        return [[plan_id, "plan", language, variant] for language in languages] + [
+        documents = [[plan_id, "plan", language, variant] for language in languages]
+        return (documents if params.get("include_plan", True) else []) + [
             [plan_id, firm_id, language] for firm_id in firms for language in languages
         ]
 

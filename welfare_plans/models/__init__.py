@@ -3,7 +3,7 @@
 from .accounts import User
 from .catalog import CatalogProvider, CatalogService, ServiceArea, ServiceBeneficiary
 from .firms import Firm, Invitation, LoginFailure, Membership, WorkerCategory
-from .jobs import Job
+from .jobs import Job, JobUnit
 from .networks import (
     MemberPart,
     Network,
@@ -21,6 +21,7 @@ __all__ = [
     "Firm",
     "Invitation",
     "Job",
+    "JobUnit",
     "LoginFailure",
     "MemberPart",
     "Membership",

@@ -1,0 +1,149 @@
+"""Annex rendering throughput with one and with two Celery worker processes, on a real Redis broker.
+
+A network of 30 member firms (the demo pact and 21 generated firms) has its annexes rendered in two
+languages: 60 documents, one Celery task each. Each worker process first renders a few documents to
+warm up (fonts, stylesheet); then the 60 are timed, once with one process and once with two, on a
+PostgreSQL server of the benchmark's own (SQLite when PostgreSQL's server programs are missing).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+from stdnum import luhn
+
+from welfare_plans import create_app, jobs, networks, schema
+from welfare_plans.db import db_session
+from welfare_plans.demo import DEMO_COORDINATOR, load_demo
+from welfare_plans.models import Firm, Job, PartCategory, Plan, User, WorkerCategory
+
+from .throwaway_pg import ThrowawayPostgres, Unavailable
+
+REDIS_URL = os.environ.get("WELFARE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+EXTRA_FIRMS = 21
+LANGUAGES = ["it", "en"]
+
+
+def grow_network(app) -> tuple[int, int, int]:
+    with app.app_context():
+        session = db_session()
+        load_demo(app)
+        coordinator = session.scalar(select(User).where(User.email == DEMO_COORDINATOR["email"]))
+        plan = session.scalar(select(Plan).where(Plan.network_id.is_not(None)))
+        for index in range(EXTRA_FIRMS):
+            base = f"{8000000 + index:07d}001"
+            firm = Firm(legal_name=f"Impresa del Pinerolese {index + 1} S.r.l.", vat_number=base + luhn.calc_check_digit(base),
+                        municipality_code="001191", created_at=plan.created_at,
+                        categories=[WorkerCategory(name="Operai", headcount=10 + index, position=0)])  # fmt: skip
+            session.add(firm)
+            session.flush()
+            networks.invite(session, plan.network, firm, coordinator)
+            networks.respond(session, plan.network, firm.id, coordinator, accept=True)
+            part = networks.start_part(session, plan, firm, coordinator)
+            part.categories = [
+                PartCategory(
+                    name="Operai", headcount=10 + index, included=True, credit_per_worker=Decimal(300)
+                )
+            ]
+            networks.set_choices(
+                plan, part, {item.service_code: (True, 5, Decimal(5)) for item in plan.items}
+            )
+        session.commit()
+        return plan.id, plan.network_id, len(plan.parts)
+
+
+def start_workers(env: dict, processes: int) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603 - our own command line
+        [sys.executable, "-m", "celery", "-A", "welfare_plans.worker", "worker", "--concurrency", str(processes),
+         "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+
+
+def run_job(app, params: dict, network_id: int) -> tuple[float, int]:
+    started = time.perf_counter()
+    job = jobs.submit(app, "render_annexes", params, network_id=network_id)
+    while True:
+        with app.app_context():
+            current = db_session().get(Job, job.id)
+            status, total = current.status, current.total
+        if status in ("done", "failed"):
+            break
+        if time.perf_counter() - started > 600:
+            sys.exit("the job did not finish within 10 minutes")
+        time.sleep(0.1)
+    if status != "done":
+        sys.exit(f"the job failed: {current.error}")
+    return time.perf_counter() - started, total
+
+
+def measure(
+    app, env: dict, documents: Path, plan_id: int, network_id: int, processes: int
+) -> tuple[float, int]:
+    shutil.rmtree(documents, ignore_errors=True)
+    workers = start_workers(env, processes)
+    try:
+        # warm up every process: fonts and stylesheet are loaded once per process
+        run_job(
+            app,
+            {"plan_id": plan_id, "languages": ["it"], "include_plan": False, "warm_up": processes},
+            network_id,
+        )
+        shutil.rmtree(documents, ignore_errors=True)
+        return run_job(app, {"plan_id": plan_id, "languages": LANGUAGES, "include_plan": False,
+                             "run": processes}, network_id)  # fmt: skip
+    finally:
+        os.killpg(workers.pid, signal.SIGTERM)
+        workers.wait(timeout=60)
+
+
+def main() -> None:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    except Exception as error:  # noqa: BLE001 - any failure means: no broker to measure with
+        print(f"annex throughput: skipped (no Redis at {REDIS_URL}: {error})")
+        return
+    try:
+        server = ThrowawayPostgres()
+    except Unavailable:
+        server = None
+    with tempfile.TemporaryDirectory() as folder:
+        if server is not None:
+            server.start()
+        try:
+            database = server.url if server else f"sqlite:///{folder}/bench.db"
+            documents = Path(folder) / "documents"
+            config = {"DATABASE_URL": database, "SECRET_KEY": "bench", "CATALOG_SYNC_ON_STARTUP": True,
+                      "PLUGINS_DIR": "", "CELERY_BROKER_URL": REDIS_URL, "DOCUMENTS_DIR": str(documents)}  # fmt: skip
+            app = create_app(config)
+            schema.upgrade(app)
+            plan_id, network_id, members = grow_network(app)
+            env = {**os.environ, "WELFARE_DATABASE_URL": database, "WELFARE_CELERY_BROKER_URL": REDIS_URL,
+                   "WELFARE_DOCUMENTS_DIR": str(documents), "WELFARE_SECRET_KEY": "bench",
+                   "WELFARE_CATALOG_SYNC_ON_STARTUP": "false", "WELFARE_PLUGINS_DIR": ""}  # fmt: skip
+            one, count = measure(app, env, documents, plan_id, network_id, 1)
+            two, _ = measure(app, env, documents, plan_id, network_id, 2)
+            app.extensions["welfare_plans.db"].engine.dispose()
+        finally:
+            if server is not None:
+                server.remove()
+    print(f"annexes of a network of {members} firms, {count} documents, Celery on Redis, "
+          f"{'PostgreSQL' if server else 'SQLite'}, {os.cpu_count()} CPU cores")  # fmt: skip
+    print(f"  1 worker process   {count / one:6.2f} annexes/s ({one:.1f} s)")
+    print(f"  2 worker processes {count / two:6.2f} annexes/s ({two:.1f} s)")
+    print(f"  scaling            {one / two:6.2f}x   target >= 1.8x")
+
+
+if __name__ == "__main__":
+    main()
