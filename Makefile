@@ -70,7 +70,11 @@ format: $(VENV)/.installed
 test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+$(VENV)/.bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: install $(VENV)/.bench
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -8,6 +8,7 @@ BENCHMARKS = [
     "benchmarks.pdf_render",
     "benchmarks.overview_rps",
     "benchmarks.annex_throughput",
+    "benchmarks.load",
     "benchmarks.readiness",
 ]
 
