@@ -199,3 +199,48 @@ def test_services_are_listed_in_alphabetical_order_of_the_language_shown(client)
 def test_beneficiary_groups_are_shown_workers_first(client):
     html = client.get("/catalog/?q=check-up&lang=en").get_data(as_text=True)
     assert "<td>Workers, Family members, Former employees</td>" in html
+
+
+def test_text_search_matches_words_as_they_are_typed_in_either_language(app):
+    home_care = {"il-sentiero.home-care"}
+    assert codes(app, text="domicil") >= home_care  # the start of a word is enough
+    assert codes(app, text="assistenza domiciliare") >= home_care  # every word must match
+    assert codes(app, text="domiciliare cuneo") == set()
+    assert codes(app, text="home care") >= home_care  # the English name
+    assert codes(app, text="SOCIETÀ") == codes(app, text="societa")  # accents and case do not matter
+    assert codes(app, text="nido", place=gazetteer().find("Cuneo")) == set()  # words and filters together
+    with app.app_context():
+        if get_db(app).engine.dialect.name == "postgresql":  # Italian stemming: plural finds singular
+            assert codes(app, text="nidi") == {"girotondo.nursery-full-time", "girotondo.nursery-part-time"}
+
+
+def test_the_search_index_follows_withdrawals_renamed_providers_and_an_emptied_index(app):
+    everything = contributions(app)
+    without = replace(everything, service_types=dict(everything.service_types))
+    del without.service_types["girotondo.summer-camp"]
+    with app.app_context():
+        sync_catalog(db_session(), without)
+    assert "girotondo.summer-camp" not in codes(app, text="estivo")
+    assert "girotondo.summer-camp" not in codes(app, need_area="childcare_education")
+
+    plugin, girotondo = everything.providers["coop-girotondo"]
+    renamed = replace(
+        everything,
+        providers={
+            **everything.providers,
+            "coop-girotondo": (plugin, replace(girotondo, name="Arcobaleno Cooperativa Sociale")),
+        },
+    )
+    with app.app_context():
+        sync_catalog(db_session(), renamed)
+    assert "girotondo.nursery-full-time" in codes(app, text="arcobaleno")
+    assert codes(app, text="girotondo") == set()
+
+    with app.app_context():  # as after an upgrade that created the index empty: the next sync fills it
+        from sqlalchemy import text
+
+        db_session().execute(text("DELETE FROM service_search"))
+        db_session().commit()
+        assert codes(app, text="arcobaleno") == set()
+        assert not sync_catalog(db_session(), renamed).changed
+    assert "girotondo.nursery-full-time" in codes(app, text="arcobaleno")

@@ -13,8 +13,14 @@ def test_there_is_a_single_migration_head():
 
 
 def test_the_migrated_schema_matches_the_models(app):
-    with get_db(app).engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+    import warnings
+
+    with get_db(app).engine.connect() as connection, warnings.catch_warnings():
+        # SQLite's reflection cannot read the expression index on English names (it is left out anyway)
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": schema.include_object}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 

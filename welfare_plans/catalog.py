@@ -8,12 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, exists, func, insert, or_, select, update
+from sqlalchemy import delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from . import search
 from .domain.contributions import Contributions, PluginContribution, validate_contributions
 from .domain.territory import Municipality, Province, gazetteer
-from .models import CatalogProvider, CatalogService, ServiceArea, ServiceBeneficiary
+from .models import CatalogProvider, CatalogService, CatalogState, ServiceArea, ServiceBeneficiary
 from .plugins import Plugins
 
 _HOOKS = {
@@ -85,15 +86,29 @@ def sync_catalog(session: Session, contributions: Contributions, now: datetime |
     """
     now = now or datetime.now(UTC).replace(tzinfo=None)
     report = SyncReport()
-    provider_ids = _sync_rows(
+    provider_ids, touched_providers = _sync_rows(
         session, CatalogProvider, CatalogProvider.key, contributions.providers, report.providers, now,
         lambda plugin, provider, digest: _provider_values(plugin, provider, digest, now),
     )  # fmt: skip
-    _sync_rows(
+    _ids, touched = _sync_rows(
         session, CatalogService, CatalogService.code, contributions.service_types, report.services, now,
         lambda plugin, service, digest: _service_values(plugin, service, provider_ids[service.provider], digest, now),
         children=_service_children,
     )  # fmt: skip
+    if touched_providers:  # a provider's name is in its services' index entries
+        for batch in _batches(sorted(touched_providers)):
+            touched.update(
+                session.scalars(select(CatalogService.id).where(CatalogService.provider_id.in_(batch)))
+            )
+    if len(touched) > 1_000 and session.get_bind().dialect.name == "postgresql":
+        # after a large bulk write the planner's statistics describe the old tables: refresh them before
+        # the index is built from these tables (and before the next page is served)
+        session.execute(text("ANALYZE provider, service_type, service_area, service_beneficiary"))
+    search.refresh(session, touched)
+    active = search.rebuild_if_needed(session)
+    state = session.get(CatalogState, 1) or CatalogState(id=1)
+    state.active_services, state.synced_at = active, now
+    session.add(state)
     session.commit()
     return report
 
@@ -107,7 +122,8 @@ def _batches(items: list, size: int = _BATCH):
 
 
 def _sync_rows(session, model, key_column, contributed: dict, counts: Counts, now, values, children=None):
-    """Create, update, restore or withdraw the rows of ``model``; return the id of every row by key."""
+    """Create, update, restore or withdraw the rows of ``model``; return the id of every row by key, and
+    the ids of the rows it wrote."""
     current = {
         key: (row_id, digest, withdrawn_at)
         for key, row_id, digest, withdrawn_at in session.execute(
@@ -142,17 +158,23 @@ def _sync_rows(session, model, key_column, contributed: dict, counts: Counts, no
         session.execute(update(model).where(model.id.in_(batch)).values(withdrawn_at=now))
     counts.withdrawn += len(gone)
     if children and child_sources:
-        _replace_children(session, children, [(ids_by_key[key], value) for key, value in child_sources])
-    return ids_by_key
+        existing = {row["id"] for row in changed_rows}  # new rows have no children to delete
+        _replace_children(
+            session, children, [(ids_by_key[key], value) for key, value in child_sources], existing
+        )
+    touched = (
+        {ids_by_key[key] for key, _value in child_sources} | {row["id"] for row in changed_rows} | set(gone)
+    )
+    return ids_by_key, touched
 
 
-def _replace_children(session, children, owners: list) -> None:
-    """Delete the child rows of the given owners and insert them anew, in bulk."""
+def _replace_children(session, children, owners: list, existing: set[int]) -> None:
+    """Delete the child rows of the given owners (those in ``existing``) and insert them anew, in bulk."""
     rows: dict = {}
     for owner_id, value in owners:
         for child_model, items in children(value).items():
             rows.setdefault(child_model, []).extend({"service_id": owner_id, **item} for item in items)
-    owner_ids = [owner_id for owner_id, _ in owners]
+    owner_ids = [owner_id for owner_id, _ in owners if owner_id in existing]
     for child_model, items in rows.items():
         for batch in _batches(owner_ids):
             session.execute(delete(child_model).where(child_model.service_id.in_(batch)))
@@ -251,51 +273,10 @@ def _place_condition(place: Municipality | Province):
     )
 
 
-def _conditions(query: CatalogQuery) -> list:
-    conditions = [CatalogService.withdrawn_at.is_(None)]
-    if query.need_area:
-        conditions.append(CatalogService.need_area == query.need_area)
-    if query.beneficiary_group:
-        conditions.append(
-            exists().where(
-                ServiceBeneficiary.service_id == CatalogService.id,
-                ServiceBeneficiary.beneficiary_group == query.beneficiary_group,
-            )
-        )
-    if isinstance(query.place, Municipality):
-        conditions.append(
-            exists().where(
-                ServiceArea.service_id == CatalogService.id,
-                ServiceArea.province_code == query.place.province.code,
-                or_(
-                    ServiceArea.municipality_code.is_(None), ServiceArea.municipality_code == query.place.code
-                ),
-            )
-        )
-    elif isinstance(query.place, Province):
-        conditions.append(
-            exists().where(
-                ServiceArea.service_id == CatalogService.id, ServiceArea.province_code == query.place.code
-            )
-        )
-    if query.text and query.text.strip():
-        for word in query.text.split()[:8]:
-            pattern = f"%{_escape_like(word)}%"
-            conditions.append(
-                or_(
-                    *(
-                        column.ilike(pattern, escape="\\")
-                        for column in (
-                            CatalogService.name,
-                            CatalogService.name_en,
-                            CatalogService.description,
-                            CatalogService.description_en,
-                        )
-                    ),
-                    CatalogService.provider.has(CatalogProvider.name.ilike(pattern, escape="\\")),
-                )
-            )
-    return conditions
+# up to this many matches, take their ids and sort those services; above it, walk the services in name
+# order keeping the matching ones (SQLite would otherwise sort every match to show twenty, and PostgreSQL
+# misjudges small sets and walks the whole catalog)
+_DENSE = 500
 
 
 # what a list of services shows: provider, places and groups, loaded with the page in two more queries
@@ -311,10 +292,27 @@ def search_services(
 ) -> Page:
     """One page of active services matching ``query``, ordered by their name in ``language``.
 
-    Two queries plus the eager loads, whatever the page size or catalog size.
+    At most three queries plus the eager loads, whatever the page size or catalog size: the matching ids
+    (when anything is filtered), their count (when there are many) and the page.
     """
-    conditions = _conditions(query)
-    total = session.scalar(select(func.count()).select_from(CatalogService).where(*conditions)) or 0
+    active = CatalogService.withdrawn_at.is_(None)
+    clauses = search.filter_keys(query.need_area, query.place, query.beneficiary_group)
+    typed = search.words(query.text)
+    if clauses or typed:  # the index holds active services only
+        matching = search.matching_ids(session, clauses, typed)
+        first = list(session.scalars(matching.limit(_DENSE + 1)))
+        if len(first) <= _DENSE:  # few: these are all of them
+            total, conditions = len(first), [active, CatalogService.id.in_(first)]
+        else:  # many: count them, and walk the services in name order keeping the matching ones
+            total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+            sqlite = session.get_bind().dialect.name == "sqlite"
+            member = (CatalogService.id + 0) if sqlite else CatalogService.id  # +0: see _DENSE
+            conditions = [active, member.in_(matching)]
+    else:
+        total = session.scalar(select(CatalogState.active_services).where(CatalogState.id == 1))
+        if total is None:  # never synced
+            total = session.scalar(select(func.count()).select_from(CatalogService).where(active)) or 0
+        conditions = [active]
     page = max(1, min(page, max(1, -(-total // per_page))))
     items = session.scalars(
         select(CatalogService)

@@ -4,6 +4,7 @@ from alembic import context
 
 from welfare_plans import models  # noqa: F401 - registers the mapped classes on the metadata
 from welfare_plans.db import Base
+from welfare_plans.schema import include_object
 
 config = context.config
 engine = config.attributes["engine"]
@@ -20,6 +21,7 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,7 +1,7 @@
 """SQLAlchemy mapped classes, one module per aggregate."""
 
 from .accounts import User
-from .catalog import CatalogProvider, CatalogService, ServiceArea, ServiceBeneficiary
+from .catalog import CatalogProvider, CatalogService, CatalogState, ServiceArea, ServiceBeneficiary
 from .firms import Firm, Invitation, LoginFailure, Membership, WorkerCategory
 from .jobs import Job, JobUnit
 from .networks import (
@@ -18,6 +18,7 @@ from .plans import Plan, PlanCategory, PlanChange, PlanFunding, PlanItem, PlanPa
 __all__ = [
     "CatalogProvider",
     "CatalogService",
+    "CatalogState",
     "Firm",
     "Invitation",
     "Job",

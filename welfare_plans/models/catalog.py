@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -43,6 +43,12 @@ class CatalogProvider(Base):
 
 class CatalogService(Base):
     __tablename__ = "service_type"
+    __table_args__ = (
+        # the catalog lists active services by name (an index on the English name, coalesce(name_en, name),
+        # is created by migration 0008: expression indexes are not compared with the models)
+        Index("ix_service_type_active_name", "name", "code",
+              sqlite_where=text("withdrawn_at IS NULL"), postgresql_where=text("withdrawn_at IS NULL")),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(100), unique=True)
@@ -95,3 +101,14 @@ class ServiceBeneficiary(Base):
         ForeignKey("service_type.id", ondelete="CASCADE"), primary_key=True
     )
     beneficiary_group: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+
+
+class CatalogState(Base):
+    """What the last sync left: how many services are offered (the catalog page's total, read in one row
+    instead of counting a large table on every page). Only the sync writes the catalog tables."""
+
+    __tablename__ = "catalog_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    active_services: Mapped[int]
+    synced_at: Mapped[datetime]

@@ -1,0 +1,172 @@
+"""The catalog's search index: full text and every filter in one inverted index.
+
+Each active service has one entry: its words (Italian and English names and descriptions, the
+provider's name) and *keys* for the filters (need area, beneficiary groups, municipalities, whole
+provinces). A catalog page then asks the index once for the matching ids, however many filters it has,
+instead of probing the area and group tables row by row.
+
+- SQLite: an FTS5 table ``service_search`` (rowid = service id), words folded to ASCII; each word the
+  user types matches as a prefix ("domicil" finds "domiciliare").
+- PostgreSQL: a table ``service_search`` of ``tsvector`` columns with GIN indexes; the words are stemmed
+  in Italian and in English ("nidi" finds "nido"), and match as prefixes too.
+
+The index lives outside the SQLAlchemy models (it is a different kind of table on each database); it is
+created by migration 0008 and kept current by :func:`welfare_plans.catalog.sync_catalog`, which rebuilds
+it whole when its size does not match the catalog (after an upgrade, say).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.orm import Session
+
+from .domain.territory import Municipality, Province
+
+TABLE = "service_search"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_BATCH = 500
+
+
+def key(kind: str, value: str) -> str:
+    """A filter as a word of the index: ``area:elderly_care`` becomes ``kareaelderlycare``."""
+    return "k" + kind + re.sub(r"[^0-9a-z]", "", value.lower())
+
+
+def filter_keys(need_area: str | None, place, group: str | None) -> list[list[str]]:
+    """The keys a service must have: a list of alternatives for each filter (all filters must hold)."""
+    clauses = []
+    if need_area:
+        clauses.append([key("area", need_area)])
+    if group:
+        clauses.append([key("group", group)])
+    if isinstance(place, Municipality):  # the municipality itself, or its whole province
+        clauses.append([key("mun", place.code), key("prov", place.province.code)])
+    elif isinstance(place, Province):  # anywhere in the province
+        clauses.append([key("inprov", place.code)])
+    return clauses
+
+
+def words(text_: str | None) -> list[str]:
+    return _WORD.findall((text_ or "").lower())[:8]
+
+
+# -- building ----------------------------------------------------------------------------------------------
+def _entries(session: Session, service_ids: list[int]) -> list[dict]:
+    """The index entries of the given services (those still active), read from the catalog tables."""
+    from .models import CatalogProvider, CatalogService, ServiceArea, ServiceBeneficiary
+
+    rows = session.execute(
+        select(CatalogService.id, CatalogService.need_area, CatalogService.name, CatalogService.name_en,
+               CatalogService.description, CatalogService.description_en, CatalogProvider.name)
+        .join(CatalogProvider, CatalogProvider.id == CatalogService.provider_id)
+        .where(CatalogService.id.in_(service_ids), CatalogService.withdrawn_at.is_(None))
+    ).all()  # fmt: skip
+    keys: dict[int, list[str]] = defaultdict(list)
+    for service_id, province, municipality in session.execute(
+        select(ServiceArea.service_id, ServiceArea.province_code, ServiceArea.municipality_code).where(
+            ServiceArea.service_id.in_(service_ids)
+        )
+    ):
+        keys[service_id].append(key("inprov", province))
+        keys[service_id].append(key("mun", municipality) if municipality else key("prov", province))
+    for service_id, group in session.execute(
+        select(ServiceBeneficiary.service_id, ServiceBeneficiary.beneficiary_group).where(
+            ServiceBeneficiary.service_id.in_(service_ids)
+        )
+    ):
+        keys[service_id].append(key("group", group))
+    return [
+        {
+            "id": service_id,
+            "keys": " ".join(dict.fromkeys([key("area", area), *keys[service_id]])),
+            "body_it": " ".join(filter(None, [name, description, provider])),
+            "body_en": " ".join(filter(None, [name_en, description_en])),
+        }
+        for service_id, area, name, name_en, description, description_en, provider in rows
+    ]
+
+
+def refresh(session: Session, service_ids: Iterable[int]) -> None:
+    """Rewrite the entries of these services: active ones from the catalog, withdrawn ones removed."""
+    ids = sorted(set(service_ids))
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        entries = _entries(session, batch)
+        if sqlite:
+            session.execute(
+                text("DELETE FROM service_search WHERE rowid IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": batch},
+            )
+            if entries:
+                session.execute(
+                    text(
+                        "INSERT INTO service_search (rowid, keys, body) VALUES (:id, :keys, :body_it || ' ' || :body_en)"
+                    ),
+                    entries,
+                )
+        else:
+            session.execute(
+                text("DELETE FROM service_search WHERE service_id IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": batch},
+            )
+            if entries:
+                session.execute(
+                    text(
+                        "INSERT INTO service_search (service_id, keys, body) VALUES (:id, to_tsvector('simple', :keys), "
+                        "setweight(to_tsvector('italian', :body_it), 'A') || to_tsvector('english', :body_en))"
+                    ),
+                    entries,
+                )
+
+
+def rebuild_if_needed(session: Session) -> int:
+    """Rebuild the whole index when it does not hold exactly the active services; returns their number."""
+    from .models import CatalogService
+
+    active = session.scalar(select(func.count()).where(CatalogService.withdrawn_at.is_(None)))
+    indexed = session.scalar(text("SELECT count(*) FROM service_search"))
+    if active != indexed:
+        session.execute(text("DELETE FROM service_search"))
+        refresh(
+            session, session.scalars(select(CatalogService.id).where(CatalogService.withdrawn_at.is_(None)))
+        )
+    return active
+
+
+# -- searching ---------------------------------------------------------------------------------------------
+def matching_ids(session: Session, clauses: list[list[str]], typed: list[str]):
+    """A subquery of the ids of the services that have every filter's key and every typed word."""
+    if session.get_bind().dialect.name == "sqlite":
+        parts = [
+            "(" + " OR ".join(f"keys:{alternative}" for alternative in clause) + ")" for clause in clauses
+        ]
+        parts += ['body:"' + word.replace('"', '""') + '"*' for word in typed]
+        return (
+            select(text("rowid"))
+            .select_from(text(TABLE))
+            .where(text("service_search MATCH :fts"))
+            .params(fts=" AND ".join(parts))
+        )
+    conditions = []
+    params = {}
+    if clauses:
+        params["keys"] = " & ".join("(" + " | ".join(clause) + ")" for clause in clauses)
+        conditions.append("keys @@ to_tsquery('simple', :keys)")
+    if typed:
+        params["words"] = " & ".join(f"{word}:*" for word in typed)
+        conditions.append("body @@ (to_tsquery('italian', :words) || to_tsquery('english', :words))")
+    return (
+        select(text("service_id"))
+        .select_from(text(TABLE))
+        .where(text(" AND ".join(conditions)))
+        .params(**params)
+    )
