@@ -8,13 +8,14 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SearchField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..catalog import CatalogQuery, covered_places, search_services
 from ..db import db_session
-from ..domain.territory import gazetteer
+from ..domain.territory import Municipality, gazetteer
 from ..i18n import current_language
 from ..models import CatalogService
 from .fields import options
@@ -73,22 +74,35 @@ def index():
         language=current_language(),
     )
     return render_template(
-        "catalog/index.html", form=form, page=page, places=suggested_places(session), filters=query
+        "catalog/index.html", form=form, page=page, place_options=suggested_places(session), filters=query
     )
 
 
-def suggested_places(session):
-    """The places services cover, for the place field's suggestions, remembered for a few minutes.
+def suggested_places(session) -> Markup:
+    """The places services cover, as the place field's suggestions (``<option>`` elements in the page's
+    language), remembered for a few minutes.
 
-    Listing them reads every service's areas (0.7 s at 100,000 services), while the list changes only
-    when the catalog is synced: slightly stale suggestions cost nothing, a slow page costs every visitor.
+    Listing them reads every service's areas (0.7 s at 100,000 services) and writing a thousand options
+    takes longer than the rest of the page, while the list changes only when the catalog is synced:
+    slightly stale suggestions cost nothing, a slow page costs every visitor.
     """
     cache = current_app.extensions.setdefault("welfare_plans.suggested_places", {})
     now = time.monotonic()
     if cache.get("expires", 0) <= now:
+        cache.clear()
         cache["places"] = covered_places(session)
         cache["expires"] = now + current_app.config["CATALOG_PLACES_TTL"]
-    return cache["places"]
+    language = current_language()
+    if language not in cache:
+        cache[language] = Markup("").join(
+            Markup('<option value="{}">').format(
+                place.label
+                if isinstance(place, Municipality)
+                else gettext("Province of %(name)s", name=place.name)
+            )
+            for place in cache["places"]
+        )
+    return cache[language]
 
 
 @bp.get("/services/<int:service_id>")
