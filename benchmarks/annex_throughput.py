@@ -2,7 +2,7 @@
 
 A network of 30 member firms (the demo pact and 21 generated firms) has its annexes rendered in two
 languages: 60 documents, one Celery task each. Each worker process first renders a few documents to
-warm up (fonts, stylesheet); then the 60 are timed, once with one process and once with two, on a
+warm up (fonts, stylesheet); then the 60 are timed (the better of two runs), with one process and with two, on a
 PostgreSQL server of the benchmark's own (SQLite when PostgreSQL's server programs are missing).
 """
 
@@ -18,11 +18,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 from stdnum import luhn
 
 from welfare_plans import create_app, jobs, networks, schema
-from welfare_plans.db import db_session
+from welfare_plans.db import db_session, normalise_url
 from welfare_plans.demo import DEMO_COORDINATOR, load_demo
 from welfare_plans.models import Firm, Job, PartCategory, Plan, User, WorkerCategory
 
@@ -98,9 +98,13 @@ def measure(
             {"plan_id": plan_id, "languages": ["it"], "include_plan": False, "warm_up": processes},
             network_id,
         )
-        shutil.rmtree(documents, ignore_errors=True)
-        return run_job(app, {"plan_id": plan_id, "languages": LANGUAGES, "include_plan": False,
-                             "run": processes}, network_id)  # fmt: skip
+        best = None
+        for attempt in range(2):  # the better of two runs: a background vacuum can stall one
+            shutil.rmtree(documents, ignore_errors=True)
+            timing = run_job(app, {"plan_id": plan_id, "languages": LANGUAGES, "include_plan": False,
+                                   "run": [processes, attempt]}, network_id)  # fmt: skip
+            best = timing if best is None or timing[0] < best[0] else best
+        return best
     finally:
         os.killpg(workers.pid, signal.SIGTERM)
         workers.wait(timeout=60)
@@ -129,6 +133,11 @@ def main() -> None:
             app = create_app(config)
             schema.upgrade(app)
             plan_id, network_id, members = grow_network(app)
+            if server is not None:  # settle the tables now rather than let autovacuum do it mid-run
+                with create_engine(
+                    normalise_url(server.url), isolation_level="AUTOCOMMIT"
+                ).connect() as admin:
+                    admin.execute(text("VACUUM ANALYZE"))
             env = {**os.environ, "WELFARE_DATABASE_URL": database, "WELFARE_CELERY_BROKER_URL": REDIS_URL,
                    "WELFARE_DOCUMENTS_DIR": str(documents), "WELFARE_SECRET_KEY": "bench",
                    "WELFARE_CATALOG_SYNC_ON_STARTUP": "false", "WELFARE_PLUGINS_DIR": ""}  # fmt: skip

@@ -302,7 +302,7 @@ class RenderAnnexes:
 
         plan_id, target, language, *variant = unit
         with app.app_context():
-            domain = to_domain(_plan(app, plan_id))
+            domain = _joint_domain(app, plan_id, to_domain)
             if target == "plan":
                 path = documents.cached_document(app, domain, language, *variant)
                 return {"plan_id": plan_id, "language": language, "title": domain.title, "file": path.name}
@@ -313,6 +313,28 @@ class RenderAnnexes:
             path = documents.cached_annex(app, domain, firm.vat_number, language)
             return {"plan_id": plan_id, "firm_id": firm.id, "language": language, "title": firm.legal_name,
                     "file": path.name}  # fmt: skip
+
+
+_domains: dict[tuple, object] = {}
+
+
+def _joint_domain(app: Flask, plan_id: int, to_domain):
+    """The joint plan as a value, built once for the units of a job that one worker process runs in a row.
+
+    A member's saved part moves the plan's ``updated_at``; joining or leaving changes the members' states:
+    both are in the key, so a changed plan is built again."""
+    from .models import NetworkMember
+
+    plan = _plan(app, plan_id)
+    members = tuple(get_db(app).session().execute(
+        select(NetworkMember.firm_id, NetworkMember.status).where(NetworkMember.network_id == plan.network_id)
+        .order_by(NetworkMember.firm_id)
+    ))  # fmt: skip
+    key = (plan_id, plan.updated_at, plan.status, members)
+    if key not in _domains:
+        _domains.clear()  # one plan at a time: a worker renders one job's units, then the next job's
+        _domains[key] = to_domain(plan)
+    return _domains[key]
 
 
 def _plan(app: Flask, plan_id: int):

@@ -40,7 +40,7 @@ celery.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
-    worker_max_tasks_per_child=flask_app.config.get("JOB_MAX_TASKS_PER_CHILD", 20),
+    worker_max_tasks_per_child=flask_app.config.get("JOB_MAX_TASKS_PER_CHILD", 100),  # tasks are documents
     task_soft_time_limit=flask_app.config["JOB_SOFT_TIME_LIMIT"],
     task_time_limit=flask_app.config["JOB_TIME_LIMIT"],
     broker_connection_retry_on_startup=True,
