@@ -342,3 +342,30 @@ def test_the_annexes_job_renders_the_joint_document_and_each_annex_once(app, wor
     pdf.close()
     outsider = signed_in(app, world["people"]["gamma"])
     assert outsider.get(f"/jobs/{job.id}").status_code == 404
+
+
+def test_annexes_rendered_after_a_firm_is_renamed_carry_its_new_name(app, world):
+    """A worker process reuses the joint plan's value between units; a renamed member must not be missed."""
+    import io
+
+    import pypdf
+
+    from welfare_plans import jobs
+    from welfare_plans.models import Firm
+
+    with app.app_context():
+        session = db_session()
+        network, plan = joint_plan_with_members(session, world)
+        coordinator = session.get(User, world["people"]["coordinator"]["id"])
+        for name in ("alfa", "beta"):
+            networks.start_part(session, plan, session.get(Firm, world["firms"][name]), coordinator)
+        session.commit()
+        params = {"plan_id": plan.id, "languages": ["it"], "include_plan": False}
+        jobs.run_job(app, jobs.create(app, "render_annexes", params, network_id=network.id)[0].id)
+        session.get(Firm, world["firms"]["alfa"]).legal_name = "Alfa Rinominata S.r.l."
+        session.commit()
+        done = jobs.run_job(app, jobs.create(app, "render_annexes", params, network_id=network.id)[0].id)
+        (result,) = [r for r in done.results if r["firm_id"] == world["firms"]["alfa"]]
+        content = (__import__("pathlib").Path(app.config["DOCUMENTS_DIR"]) / result["file"]).read_bytes()
+        text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+        assert "Alfa Rinominata S.r.l." in text

@@ -321,16 +321,28 @@ _domains: dict[tuple, object] = {}
 def _joint_domain(app: Flask, plan_id: int, to_domain):
     """The joint plan as a value, built once for the units of a job that one worker process runs in a row.
 
-    A member's saved part moves the plan's ``updated_at``; joining or leaving changes the members' states:
-    both are in the key, so a changed plan is built again."""
-    from .models import NetworkMember
+    A member's saved part moves the plan's ``updated_at``; joining, leaving or a firm's new name changes the
+    members' rows; the network's name and coordinating body are on the cover: all are in the key, so a
+    changed plan is built again."""
+    from .models import Firm, NetworkMember
 
     plan = _plan(app, plan_id)
     members = tuple(get_db(app).session().execute(
-        select(NetworkMember.firm_id, NetworkMember.status).where(NetworkMember.network_id == plan.network_id)
+        select(NetworkMember.firm_id, NetworkMember.status, Firm.legal_name, Firm.vat_number, Firm.municipality_code)
+        .join(Firm, Firm.id == NetworkMember.firm_id)
+        .where(NetworkMember.network_id == plan.network_id)
         .order_by(NetworkMember.firm_id)
     ))  # fmt: skip
-    key = (plan_id, plan.updated_at, plan.status, members)
+    network = plan.network
+    key = (
+        plan_id,
+        plan.updated_at,
+        plan.status,
+        network.name,
+        network.kind,
+        network.coordinating_body,
+        members,
+    )
     if key not in _domains:
         _domains.clear()  # one plan at a time: a worker renders one job's units, then the next job's
         _domains[key] = to_domain(plan)
