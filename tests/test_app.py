@@ -84,3 +84,4 @@ def test_a_forked_worker_does_not_share_the_masters_database_connections(make_ap
     settings = runpy.run_path(str(Path(__file__).parent.parent / "gunicorn.conf.py"))
     settings["post_fork"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)), None)
     assert engine.pool is not pool  # a fresh pool: the worker opens connections of its own
+    pool.dispose()  # here master and worker are one process: close what the "master" had open
