@@ -244,3 +244,39 @@ def test_the_search_index_follows_withdrawals_renamed_providers_and_an_emptied_i
         assert codes(app, text="arcobaleno") == set()
         assert not sync_catalog(db_session(), renamed).changed
     assert "girotondo.nursery-full-time" in codes(app, text="arcobaleno")
+
+
+def test_a_large_catalog_pages_in_name_order_with_right_totals_and_few_queries(make_app):
+    """Past 500 matches the page walks the names' index instead of sorting the matches: the same services,
+    in the same order, with the same total, as a plain query would give."""
+    from benchmarks.catalog_plugin import GeneratedCatalog
+    from welfare_plans.catalog import collect
+    from welfare_plans.models import ServiceBeneficiary
+    from welfare_plans.plugins import PluginRecord
+
+    app = make_app()
+    plugins = app.extensions["welfare_plans.plugins"]
+    plugins.register(PluginRecord("generated", "local"), GeneratedCatalog(1_200))
+    with app.app_context():
+        session = db_session()
+        sync_catalog(session, collect(plugins))
+        statements = []
+        event.listen(get_db(app).engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        for query, expected in (
+            # dense: every generated service is for workers
+            (CatalogQuery(beneficiary_group="workers"),
+             select(CatalogService).join(ServiceBeneficiary).where(ServiceBeneficiary.beneficiary_group == "workers")),
+            (CatalogQuery(need_area="health"), select(CatalogService).where(CatalogService.need_area == "health")),
+            (CatalogQuery(), select(CatalogService)),
+        ):  # fmt: skip
+            every = session.scalars(
+                expected.where(CatalogService.withdrawn_at.is_(None)).order_by(
+                    CatalogService.name, CatalogService.code
+                )
+            ).all()
+            statements.clear()
+            page = search_services(session, query, page=3, per_page=20)
+            assert len(statements) <= 5  # ids, count, page and two eager loads at most
+            assert page.total == len(every)
+            assert [s.code for s in page.items] == [s.code for s in every[40:60]]
+        assert page.total > 1_200  # the demo plugins' services and the generated ones
