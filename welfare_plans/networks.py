@@ -34,7 +34,7 @@ from .models import (
     Plan,
     User,
 )
-from .plans import now, record_change, to_domain_shared
+from .plans import municipality_label, now, record_change, to_domain_shared
 
 HR_MANAGER = "hr_manager"
 
@@ -201,17 +201,17 @@ def visible_networks(session: Session, user: User) -> list[Network]:
 
 def joint_plans_for(session: Session, user: User) -> list[Plan]:
     """The joint plans the user can open, newest year first."""
-    plans = []
-    for network in visible_networks(session, user):
-        if network_role(user, network) in ("coordinator", "member"):
-            plans.extend(
-                session.scalars(
-                    select(Plan)
-                    .where(Plan.network_id == network.id)
-                    .order_by(Plan.fiscal_year.desc(), Plan.title, Plan.version)
-                )
-            )
-    return plans
+    ids = [
+        n.id for n in visible_networks(session, user) if network_role(user, n) in ("coordinator", "member")
+    ]
+    return list(
+        session.scalars(
+            select(Plan)
+            .join(Network, Network.id == Plan.network_id)
+            .where(Plan.network_id.in_(ids))
+            .order_by(Network.name, Plan.fiscal_year.desc(), Plan.title, Plan.version)
+        )
+    )
 
 
 # -- joint plans -------------------------------------------------------------------------------------------
@@ -291,15 +291,13 @@ def counted_parts(plan: Plan) -> list[MemberPart]:
 
 def annex(plan: Plan, part: MemberPart | None, firm: Firm | None = None) -> MemberAnnex:
     """A member's part as a value; a firm that has not started its part gets an empty annex."""
-    from .plans import _municipality_label
-
     firm = part.firm if part is not None else firm
     items = {item.service_code: item for item in plan.items}
     choices = {choice.service_code: choice for choice in part.choices} if part else {}
     return MemberAnnex(
         firm_name=firm.legal_name,
         vat_number=firm.vat_number,
-        municipality=_municipality_label(firm.municipality_code),
+        municipality=municipality_label(firm.municipality_code),
         categories=tuple(
             CategoryBudget(c.name, c.headcount, c.included, Decimal(c.credit_per_worker))
             for c in (part.categories if part else ())
@@ -395,7 +393,7 @@ def member_domain(plan: Plan, part: MemberPart) -> WelfarePlan:
     )
 
 
-def members_by_firm(session: Session, plan: Plan) -> list[tuple[Firm, MemberPart | None]]:
+def members_by_firm(plan: Plan) -> list[tuple[Firm, MemberPart | None]]:
     """Each active member firm (or, for a final plan, each firm with a part) with its part, by name."""
     firms = {part.firm_id: part.firm for part in counted_parts(plan)}
     if plan.editable:

@@ -100,14 +100,14 @@ def to_domain_shared(plan: Plan) -> WelfarePlan:
         usage_notes=plan.usage_notes,
         firm_name=plan.firm.legal_name if plan.firm else "",
         firm_vat_number=plan.firm.vat_number if plan.firm else "",
-        firm_municipality=_municipality_label(plan.firm.municipality_code if plan.firm else None),
+        firm_municipality=municipality_label(plan.firm.municipality_code if plan.firm else None),
         version=plan.version,
         status=plan.status,
         agreement_reference=plan.agreement_reference or "",
     )
 
 
-def _municipality_label(code: str | None) -> str:
+def municipality_label(code: str | None) -> str:
     municipality = gazetteer().municipality(code) if code else None
     return municipality.label if municipality else ""
 

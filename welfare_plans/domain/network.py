@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from .plan import CENT, CategoryBudget, FundingSource
+from .plan import CENT, CategoryBudget, FundingSource, budget_of, funding_of, workers_of
 
 
 class NetworkKind(StrEnum):
@@ -54,15 +54,15 @@ class MemberAnnex:
 
     @property
     def workers_covered(self) -> int:
-        return sum(category.headcount for category in self.categories if category.included)
+        return workers_of(self.categories)
 
     @property
     def total_budget(self) -> Decimal:
-        return sum((category.budget for category in self.categories), Decimal("0.00"))
+        return budget_of(self.categories)
 
     @property
     def funding_total(self) -> Decimal:
-        return sum((source.amount for source in self.funding), Decimal("0.00"))
+        return funding_of(self.funding)
 
     @property
     def offered(self) -> tuple[MemberChoice, ...]:
@@ -141,6 +141,7 @@ def demand_by_need_area(demand: Iterable[ServiceDemand], annexes: Sequence[Membe
         people[row.need_area] += row.people
         budget[row.need_area] += row.budget
     firms = {
-        area: sum(1 for annex in annexes if any(c.need_area == area for c in annex.offered)) for area in services
-    } if services else {}  # fmt: skip
+        area: sum(1 for annex in annexes if any(c.need_area == area for c in annex.offered))
+        for area in services
+    }
     return [AreaDemand(area, services[area], firms[area], people[area], budget[area]) for area in services]

@@ -101,6 +101,20 @@ class CategoryBudget:
         return (self.credit_per_worker * self.headcount).quantize(CENT) if self.included else Decimal("0.00")
 
 
+def workers_of(categories) -> int:
+    """The workers of the included categories."""
+    return sum(category.headcount for category in categories if category.included)
+
+
+def budget_of(categories) -> Decimal:
+    """The welfare credit of every included worker."""
+    return sum((category.budget for category in categories), Decimal("0.00"))
+
+
+def funding_of(sources) -> Decimal:
+    return sum((source.amount for source in sources), Decimal("0.00"))
+
+
 @dataclass(frozen=True)
 class FundingSource:
     kind: FundingKind
@@ -180,11 +194,11 @@ class WelfarePlan:
     @property
     def total_budget(self) -> Decimal:
         """The welfare credit of every included worker: what the funding must add up to."""
-        return sum((category.budget for category in self.categories), Decimal("0.00"))
+        return budget_of(self.categories)
 
     @property
     def funding_total(self) -> Decimal:
-        return sum((source.amount for source in self.funding), Decimal("0.00"))
+        return funding_of(self.funding)
 
     @property
     def basket_total(self) -> Decimal:
@@ -192,7 +206,7 @@ class WelfarePlan:
 
     @property
     def workers_covered(self) -> int:
-        return sum(category.headcount for category in self.categories if category.included)
+        return workers_of(self.categories)
 
     @property
     def beneficiary_groups(self) -> tuple[BeneficiaryGroup, ...]:

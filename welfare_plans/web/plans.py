@@ -110,9 +110,8 @@ def overview(plan_id: int):
     versions = tuple((v.id, v.version, v.status) for v in rows)
     key = (*row, versions, current_user.id, role, current_language())
 
-    def render() -> str:
-        plan = plan_for(plan_id)
-        return _overview(plan, plan_service.versions(session, plan))
+    def render() -> str:  # the version rows have what the page shows of each version: no second query
+        return _overview(plan_for(plan_id), rows)
 
     return page_cache(current_app).page(key, render)
 
@@ -142,10 +141,12 @@ def _joint_overview(plan, domain):
     """A joint plan: the network's totals, each member's part as far as the user may see it, the basket
     with the quantities the members chose. Problems name firms, so only those who see every part get them."""
     all_parts = sees_all_parts(plan)
+    built = {annex.vat_number: annex for annex in domain.annexes}  # the roll-up made them already
     rows = [
-        (firm, part, networks.annex(plan, part, firm), networks.can_see_part(current_user, plan, firm.id))
-        for firm, part in networks.members_by_firm(db_session(), plan)
-    ]
+        (firm, part, built.get(firm.vat_number) or networks.annex(plan, part, firm),
+         networks.can_see_part(current_user, plan, firm.id))
+        for firm, part in networks.members_by_firm(plan)
+    ]  # fmt: skip
     return render_template(
         "plans/joint.html",
         plan=plan,
