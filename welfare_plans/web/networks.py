@@ -241,7 +241,13 @@ def new_plan(network_id: int):
             "success",
         )
         return redirect(url_for("wizard.step", plan_id=plan.id, step="basics"))
-    return render_template("networks/new_plan.html", form=form, network=network)
+    return render_template(
+        "plans/new.html",
+        form=form,
+        heading=_("New joint plan for %(network)s", network=network.name),
+        help=_("You compose the shared parts: basics, the shared basket, governance and partners. "
+               "Each member firm then fills in its own part."),
+    )  # fmt: skip
 
 
 # -- a member's part of a joint plan -------------------------------------------------------------------------

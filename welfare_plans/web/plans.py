@@ -84,7 +84,14 @@ def new():
         db_session().commit()
         flash(_("Plan created. Start with the basics."), "success")
         return redirect(url_for("wizard.step", plan_id=plan.id, step="basics"))
-    return render_template("plans/new.html", form=form, firm=firm)
+    return render_template(
+        "plans/new.html",
+        form=form,
+        heading=_("New plan for %(firm)s", firm=firm.legal_name),
+        help=_(
+            "The plan starts with the firm's worker categories; every step saves a draft you can come back to."
+        ),
+    )
 
 
 @bp.get("/<int:plan_id>")
