@@ -26,7 +26,7 @@ from welfare_plans.db import db_session, normalise_url
 from welfare_plans.demo import DEMO_COORDINATOR, load_demo
 from welfare_plans.models import Firm, Job, PartCategory, Plan, User, WorkerCategory
 
-from .throwaway_pg import ThrowawayPostgres, Unavailable
+from .throwaway_pg import postgres_or_sqlite
 
 REDIS_URL = os.environ.get("WELFARE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 EXTRA_FIRMS = 21
@@ -118,37 +118,24 @@ def main() -> None:
     except Exception as error:  # noqa: BLE001 - any failure means: no broker to measure with
         print(f"annex throughput: skipped (no Redis at {REDIS_URL}: {error})")
         return
-    try:
-        server = ThrowawayPostgres()
-    except Unavailable:
-        server = None
-    with tempfile.TemporaryDirectory() as folder:
-        if server is not None:
-            server.start()
-        try:
-            database = server.url if server else f"sqlite:///{folder}/bench.db"
-            documents = Path(folder) / "documents"
-            config = {"DATABASE_URL": database, "SECRET_KEY": "bench", "CATALOG_SYNC_ON_STARTUP": True,
-                      "PLUGINS_DIR": "", "CELERY_BROKER_URL": REDIS_URL, "DOCUMENTS_DIR": str(documents)}  # fmt: skip
-            app = create_app(config)
-            schema.upgrade(app)
-            plan_id, network_id, members = grow_network(app)
-            if server is not None:  # settle the tables now rather than let autovacuum do it mid-run
-                with create_engine(
-                    normalise_url(server.url), isolation_level="AUTOCOMMIT"
-                ).connect() as admin:
-                    admin.execute(text("VACUUM ANALYZE"))
-            env = {**os.environ, "WELFARE_DATABASE_URL": database, "WELFARE_CELERY_BROKER_URL": REDIS_URL,
-                   "WELFARE_DOCUMENTS_DIR": str(documents), "WELFARE_SECRET_KEY": "bench",
-                   "WELFARE_CATALOG_SYNC_ON_STARTUP": "false", "WELFARE_PLUGINS_DIR": ""}  # fmt: skip
-            one, count = measure(app, env, documents, plan_id, network_id, 1)
-            two, _ = measure(app, env, documents, plan_id, network_id, 2)
-            app.extensions["welfare_plans.db"].engine.dispose()
-        finally:
-            if server is not None:
-                server.remove()
+    with tempfile.TemporaryDirectory() as folder, postgres_or_sqlite(folder) as (database, backend):
+        documents = Path(folder) / "documents"
+        config = {"DATABASE_URL": database, "SECRET_KEY": "bench", "CATALOG_SYNC_ON_STARTUP": True,
+                  "PLUGINS_DIR": "", "CELERY_BROKER_URL": REDIS_URL, "DOCUMENTS_DIR": str(documents)}  # fmt: skip
+        app = create_app(config)
+        schema.upgrade(app)
+        plan_id, network_id, members = grow_network(app)
+        if backend == "PostgreSQL":  # settle the tables now rather than let autovacuum do it mid-run
+            with create_engine(normalise_url(database), isolation_level="AUTOCOMMIT").connect() as admin:
+                admin.execute(text("VACUUM ANALYZE"))
+        env = {**os.environ, "WELFARE_DATABASE_URL": database, "WELFARE_CELERY_BROKER_URL": REDIS_URL,
+               "WELFARE_DOCUMENTS_DIR": str(documents), "WELFARE_SECRET_KEY": "bench",
+               "WELFARE_CATALOG_SYNC_ON_STARTUP": "false", "WELFARE_PLUGINS_DIR": ""}  # fmt: skip
+        one, count = measure(app, env, documents, plan_id, network_id, 1)
+        two, _ = measure(app, env, documents, plan_id, network_id, 2)
+        app.extensions["welfare_plans.db"].engine.dispose()
     print(f"annexes of a network of {members} firms, {count} documents, Celery on Redis, "
-          f"{'PostgreSQL' if server else 'SQLite'}, {os.cpu_count()} CPU cores")  # fmt: skip
+          f"{backend}, {os.cpu_count()} CPU cores")  # fmt: skip
     print(f"  1 worker process   {count / one:6.2f} annexes/s ({one:.1f} s)")
     print(f"  2 worker processes {count / two:6.2f} annexes/s ({two:.1f} s)")
     print(f"  scaling            {one / two:6.2f}x   target >= 1.8x")

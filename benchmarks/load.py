@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from .overview_rps import WORKERS, free_port, serve
-from .throwaway_pg import ThrowawayPostgres, Unavailable
+from .throwaway_pg import postgres_or_sqlite
 
 USERS, SPAWN_RATE, DURATION = 50, 10, "60s"
 
@@ -26,40 +26,29 @@ def main() -> None:
     if shutil.which("locust", path=str(Path(sys.executable).parent)) is None:
         print("load: skipped (locust is not installed: pip install -e '.[bench]')")
         return
-    try:
-        server = ThrowawayPostgres()
-    except Unavailable:
-        server = None
-    with tempfile.TemporaryDirectory() as folder:
-        if server is not None:
-            server.start()
+    with tempfile.TemporaryDirectory() as folder, postgres_or_sqlite(folder) as (database, backend):
+        env = {**os.environ, "WELFARE_DATABASE_URL": database, "WELFARE_SECRET_KEY": "load",
+               "WELFARE_DOCUMENTS_DIR": f"{folder}/documents", "FLASK_APP": "welfare_plans",
+               "WELFARE_LOGIN_MAX_FAILURES": "1000"}  # fmt: skip
+        for command in (["db", "upgrade"], ["demo", "load"], ["plans", "render-all", "--lang", "it"]):
+            subprocess.run([sys.executable, "-m", "flask", *command], env=env, check=True,  # noqa: S603
+                           stdout=subprocess.DEVNULL)  # fmt: skip
+        port = free_port()
+        app = serve("welfare_plans:create_app()", port, env, folder)
         try:
-            database = server.url if server else f"sqlite:///{folder}/load.db"
-            env = {**os.environ, "WELFARE_DATABASE_URL": database, "WELFARE_SECRET_KEY": "load",
-                   "WELFARE_DOCUMENTS_DIR": f"{folder}/documents", "FLASK_APP": "welfare_plans",
-                   "WELFARE_LOGIN_MAX_FAILURES": "1000"}  # fmt: skip
-            for command in (["db", "upgrade"], ["demo", "load"], ["plans", "render-all", "--lang", "it"]):
-                subprocess.run([sys.executable, "-m", "flask", *command], env=env, check=True,  # noqa: S603
-                               stdout=subprocess.DEVNULL)  # fmt: skip
-            port = free_port()
-            app = serve("welfare_plans:create_app()", port, env, folder)
-            try:
-                subprocess.run(  # noqa: S603 - our own command line
-                    [str(Path(sys.executable).parent / "locust"), "-f", str(Path(__file__).parent / "locustfile.py"),
-                     "--headless", "-u", str(USERS), "-r", str(SPAWN_RATE), "-t", DURATION,
-                     "--host", f"http://127.0.0.1:{port}", "--csv", f"{folder}/load", "--only-summary"],
-                    check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder,
-                )  # fmt: skip
-            finally:
-                app.terminate()
-                app.wait(timeout=30)
-            with open(f"{folder}/load_stats.csv", newline="") as stats:
-                rows = list(csv.DictReader(stats))
+            subprocess.run(  # noqa: S603 - our own command line
+                [str(Path(sys.executable).parent / "locust"), "-f", str(Path(__file__).parent / "locustfile.py"),
+                 "--headless", "-u", str(USERS), "-r", str(SPAWN_RATE), "-t", DURATION,
+                 "--host", f"http://127.0.0.1:{port}", "--csv", f"{folder}/load", "--only-summary"],
+                check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder,
+            )  # fmt: skip
         finally:
-            if server is not None:
-                server.remove()
+            app.terminate()
+            app.wait(timeout=30)
+        with open(f"{folder}/load_stats.csv", newline="") as stats:
+            rows = list(csv.DictReader(stats))
     print(f"locust, {USERS} users for {DURATION} on loopback, gunicorn with {WORKERS} sync workers, "
-          f"{'PostgreSQL' if server else 'SQLite'}")  # fmt: skip
+          f"{backend}")  # fmt: skip
     print(f"  {'request':52} {'count':>7} {'errors':>7} {'p95 ms':>8}")
     for row in rows:
         name = "all requests" if row["Name"] == "Aggregated" else f"{row['Type']} {row['Name']}"

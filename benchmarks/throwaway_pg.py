@@ -11,6 +11,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
@@ -69,3 +71,16 @@ class ThrowawayPostgres:
 
     def __exit__(self, *exc) -> None:
         self.remove()
+
+
+@contextmanager
+def postgres_or_sqlite(folder: str) -> Iterator[tuple[str, str]]:
+    """A database to measure on: a throwaway PostgreSQL where the machine can run one, else a SQLite file
+    in ``folder``. Yields its URL and the name to print."""
+    try:
+        server = ThrowawayPostgres()
+    except Unavailable:
+        yield f"sqlite:///{folder}/bench.db", "SQLite"
+        return
+    with server:
+        yield server.url, "PostgreSQL"

@@ -15,7 +15,7 @@ from test_access import routes, send
 from welfare_plans import networks
 from welfare_plans import plans as plan_service
 from welfare_plans.db import db_session
-from welfare_plans.models import CatalogService, Firm, Job, User
+from welfare_plans.models import CatalogService, Job, Network, User
 
 ARGUMENTS = {"network_id", "plan_id", "firm_id", "job_id"}
 
@@ -129,8 +129,6 @@ def test_a_member_does_not_reach_another_members_part_unless_everyone_shares(app
 
     with app.app_context():
         session = db_session()
-        from welfare_plans.models import Network
-
         network = session.get(Network, two_networks["n1"])
         networks.set_sharing_proposal(network, True)
         for name in ("a1", "a2"):
@@ -177,5 +175,6 @@ def test_firm_actions_in_a_network_are_for_that_firms_hr_managers(app, two_netwo
             f"/networks/{network}/members/{firms['a1']}/{action}", data={"csrf_token": token}
         )
         assert response.status_code == 404, action
-    with app.app_context():
-        assert db_session().get(Firm, firms["a1"]) is not None
+    with app.app_context():  # and Alfa Uno is still a member, not having agreed to anything
+        member = networks.membership(db_session().get(Network, network), firms["a1"])
+        assert (member.status, member.agrees_to_share) == ("active", False)
