@@ -78,16 +78,19 @@ def create(
             return active, False
         job = Job(id=uuid.uuid4().hex, kind=kind, key=key, firm_id=firm_id, network_id=network_id,
                   created_by_id=user_id, params=params, status="queued", created_at=now())  # fmt: skip
-        job.units = [
-            JobUnit(position=i, unit=unit, status="pending")
-            for i, unit in enumerate(KINDS[kind].units(app, params))
-        ]
-        job.total = len(job.units)
+        _plan_units(app, job)
         session.add(job)
         session.commit()
         return job, True
     finally:
         session.close()
+
+
+def _plan_units(app: Flask, job: Job) -> None:
+    """The job's units of work, as rows waiting to run."""
+    units = KINDS[job.kind].units(app, job.params)
+    job.units = [JobUnit(position=i, unit=unit, status="pending") for i, unit in enumerate(units)]
+    job.total = len(job.units)
 
 
 def submit(app: Flask, kind: str, params: dict, **owner) -> Job:
@@ -107,11 +110,7 @@ def retry(app: Flask, job_id: str) -> None:
         if job is None or job.status != "failed":
             return
         if not job.units:  # a job from before units were rows: work them out again
-            job.units = [
-                JobUnit(position=i, unit=u, status="pending")
-                for i, u in enumerate(KINDS[job.kind].units(app, job.params))
-            ]
-            job.total = len(job.units)
+            _plan_units(app, job)
         for unit in job.units:
             if unit.status != "done":
                 unit.status, unit.error = "pending", None

@@ -368,11 +368,10 @@ def joint_domain(plan: Plan) -> WelfarePlan:
     )
 
 
-def member_domain(plan: Plan, part: MemberPart) -> WelfarePlan:
-    """The plan as it applies to one member firm: the shared parts with the firm's figures and choices.
-    The checks of ``validate_plan`` run on it, so a firm sees the problems of its own part."""
+def member_domain(plan: Plan, member: MemberAnnex) -> WelfarePlan:
+    """The plan as it applies to one member firm (given as its annex): the shared parts with the firm's
+    figures and choices. The checks of ``validate_plan`` run on it, so a firm sees its own part's problems."""
     shared = to_domain_shared(plan)
-    member = annex(plan, part)
     offered = {choice.service_code: choice for choice in member.offered}
     return replace(
         shared,

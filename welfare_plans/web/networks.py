@@ -321,7 +321,7 @@ def part(plan_id: int, firm_id: int):
     member = networks.annex(plan, part, firm)
     problems = []
     if part is not None:
-        problems = plan_service.check_plan(get_plugins(current_app), networks.member_domain(plan, part))
+        problems = plan_service.check_plan(get_plugins(current_app), networks.member_domain(plan, member))
     return render_template(
         "networks/part.html",
         plan=plan,
