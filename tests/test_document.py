@@ -186,3 +186,15 @@ def test_the_overview_links_to_the_accessible_tagged_pdf(app, demo):
     with client.get(link) as response:
         assert response.status_code == 200
         assert "/StructTreeRoot" in pypdf.PdfReader(io.BytesIO(response.data)).trailer["/Root"]
+
+
+def test_a_temporary_file_left_by_a_killed_writer_is_swept_once_the_document_exists(app, demo):
+    from pathlib import Path
+
+    folder = Path(app.config["DOCUMENTS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    key = documents.cache_key(app, demo["domain"], "it", "pdf/a-3u")
+    stale = folder / f".rendering-{key}-x1y2z3.pdf"  # a worker died between writing and renaming
+    stale.write_bytes(b"%PDF-1.7 half a file")
+    path = documents.cached_document(app, demo["domain"], "it")
+    assert sorted(p.name for p in folder.iterdir()) == [path.name]

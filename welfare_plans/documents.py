@@ -146,14 +146,22 @@ def _cached(app: Flask, key: str, render_document) -> Path:
     if target.is_file():
         return target
     document = render_document()
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".rendering-", suffix=".pdf")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".rendering-{key}-", suffix=".pdf")
     try:
         with os.fdopen(handle, "wb") as output:
             output.write(document.content)
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except FileNotFoundError:  # another writer of the same document finished first and swept ours
+            if not target.is_file():
+                raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    # a writer killed between writing and renaming (a worker that died) leaves its temporary file: once
+    # the document exists, every temporary file of it is garbage
+    for stale in folder.glob(f".rendering-{key}-*.pdf"):
+        stale.unlink(missing_ok=True)
     return target
 
 
