@@ -280,3 +280,46 @@ def test_a_large_catalog_pages_in_name_order_with_right_totals_and_few_queries(m
             assert page.total == len(every)
             assert [s.code for s in page.items] == [s.code for s in every[40:60]]
         assert page.total > 1_200  # the demo plugins' services and the generated ones
+
+
+def test_a_bulk_first_sync_stores_every_service_with_its_own_places_and_groups(make_app):
+    """Past a few thousand new services the sync streams them (COPY on PostgreSQL) and reads their ids
+    back: every service must end up with its own fields, places and groups, and be found by the search."""
+    from benchmarks.catalog_plugin import GeneratedCatalog
+    from welfare_plans.catalog import collect
+    from welfare_plans.models import ServiceArea, ServiceBeneficiary
+    from welfare_plans.plugins import PluginRecord
+
+    app = make_app()
+    plugins = app.extensions["welfare_plans.plugins"]
+    plugins.register(PluginRecord("generated", "local"), GeneratedCatalog(6_000))
+    contributed = collect(plugins)
+    with app.app_context():
+        session = db_session()
+        report = sync_catalog(session, contributed)
+        assert report.services.created == len(contributed.service_types)
+        generated = {code: value for code, (_plugin, value) in contributed.service_types.items()}
+        stored = {service.code: service for service in session.scalars(select(CatalogService))}
+        places: dict[str, set] = {}
+        for code, province, municipality in session.execute(
+            select(CatalogService.code, ServiceArea.province_code, ServiceArea.municipality_code).join(
+                ServiceArea
+            )
+        ):
+            places.setdefault(code, set()).add(municipality or province)
+        groups: dict[str, set] = {}
+        for code, group in session.execute(
+            select(CatalogService.code, ServiceBeneficiary.beneficiary_group).join(ServiceBeneficiary)
+        ):
+            groups.setdefault(code, set()).add(group)
+        for code, value in generated.items():
+            service = stored[code]
+            assert (service.name, service.need_area) == (value.name, value.need_area)
+            assert service.price == value.price
+            assert service.delivery_modes == [mode.value for mode in value.delivery_modes]
+            assert service.extra == dict(value.extra)
+            assert places[code] == {*value.territory.provinces, *value.territory.municipalities}
+            assert groups[code] == {group.value for group in value.beneficiary_groups}
+        found = search_services(session, CatalogQuery(text="5999"))
+        assert [service.code for service in found.items] == ["bench.5999"]
+        assert not sync_catalog(session, contributed).changed

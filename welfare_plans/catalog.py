@@ -8,10 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, exists, func, insert, or_, select, text, update
+from sqlalchemy import delete, exists, func, or_, select, text, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from . import search
+from . import bulk, search
 from .domain.contributions import Contributions, PluginContribution, validate_contributions
 from .domain.territory import Municipality, Province, gazetteer
 from .models import CatalogProvider, CatalogService, CatalogState, ServiceArea, ServiceBeneficiary
@@ -96,9 +96,11 @@ def sync_catalog(session: Session, contributions: Contributions, now: datetime |
         children=_service_children,
     )  # fmt: skip
     if touched_providers:  # a provider's name is in its services' index entries
-        for batch in _batches(sorted(touched_providers)):
+        for batch in _batches(sorted(touched_providers), bulk.batch_size(session)):
             touched.update(
-                session.scalars(select(CatalogService.id).where(CatalogService.provider_id.in_(batch)))
+                session.scalars(
+                    select(CatalogService.id).where(bulk.id_in(session, CatalogService.provider_id, batch))
+                )
             )
     if len(touched) > 1_000 and session.get_bind().dialect.name == "postgresql":
         # after a large bulk write the planner's statistics describe the old tables: refresh them before
@@ -114,6 +116,7 @@ def sync_catalog(session: Session, contributions: Contributions, now: datetime |
 
 
 _BATCH = 500  # ids per IN (...) clause: well under every database's parameter limit
+_READ_ALL = 5_000  # after inserting more rows than this, read back every key's id at once
 
 
 def _batches(items: list, size: int = _BATCH):
@@ -148,14 +151,21 @@ def _sync_rows(session, model, key_column, contributed: dict, counts: Counts, no
             else:
                 counts.updated += 1
     ids_by_key = {key: state[0] for key, state in current.items()}
-    for batch in _batches(new_rows):
-        for key, row_id in session.execute(insert(model).returning(key_column, model.id), batch):
-            ids_by_key[key] = row_id
+    if new_rows:
+        bulk.insert_rows(session, model.__table__, new_rows)
+        if len(new_rows) > _READ_ALL:  # one narrow read of every key beats many lookups
+            ids_by_key.update(session.execute(select(key_column, model.id)).all())
+        else:
+            keys = [row[key_column.key] for row in new_rows]
+            for batch in _batches(keys):
+                ids_by_key.update(
+                    session.execute(select(key_column, model.id).where(key_column.in_(batch))).all()
+                )
     if changed_rows:
         session.execute(update(model), changed_rows)  # bulk UPDATE by primary key
     gone = [state[0] for key, state in current.items() if key not in contributed and state[2] is None]
-    for batch in _batches(gone):
-        session.execute(update(model).where(model.id.in_(batch)).values(withdrawn_at=now))
+    for batch in _batches(gone, bulk.batch_size(session)):
+        session.execute(update(model).where(bulk.id_in(session, model.id, batch)).values(withdrawn_at=now))
     counts.withdrawn += len(gone)
     if children and child_sources:
         existing = {row["id"] for row in changed_rows}  # new rows have no children to delete
@@ -176,10 +186,9 @@ def _replace_children(session, children, owners: list, existing: set[int]) -> No
             rows.setdefault(child_model, []).extend({"service_id": owner_id, **item} for item in items)
     owner_ids = [owner_id for owner_id, _ in owners if owner_id in existing]
     for child_model, items in rows.items():
-        for batch in _batches(owner_ids):
-            session.execute(delete(child_model).where(child_model.service_id.in_(batch)))
-        for batch in _batches(items, 2_000):
-            session.execute(insert(child_model), batch)
+        for batch in _batches(owner_ids, bulk.batch_size(session)):
+            session.execute(delete(child_model).where(bulk.id_in(session, child_model.service_id, batch)))
+        bulk.insert_rows(session, child_model.__table__, items)
 
 
 def _provider_values(plugin: str, provider, digest: str, now: datetime) -> dict:

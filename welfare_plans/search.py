@@ -24,11 +24,11 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
+from . import bulk
 from .domain.territory import Municipality, Province
 
 TABLE = "service_search"
 _WORD = re.compile(r"\w+", re.UNICODE)
-_BATCH = 500
 
 
 def key(kind: str, value: str) -> str:
@@ -63,19 +63,19 @@ def _entries(session: Session, service_ids: list[int]) -> list[dict]:
         select(CatalogService.id, CatalogService.need_area, CatalogService.name, CatalogService.name_en,
                CatalogService.description, CatalogService.description_en, CatalogProvider.name)
         .join(CatalogProvider, CatalogProvider.id == CatalogService.provider_id)
-        .where(CatalogService.id.in_(service_ids), CatalogService.withdrawn_at.is_(None))
+        .where(bulk.id_in(session, CatalogService.id, service_ids), CatalogService.withdrawn_at.is_(None))
     ).all()  # fmt: skip
     keys: dict[int, list[str]] = defaultdict(list)
     for service_id, province, municipality in session.execute(
         select(ServiceArea.service_id, ServiceArea.province_code, ServiceArea.municipality_code).where(
-            ServiceArea.service_id.in_(service_ids)
+            bulk.id_in(session, ServiceArea.service_id, service_ids)
         )
     ):
         keys[service_id].append(key("inprov", province))
         keys[service_id].append(key("mun", municipality) if municipality else key("prov", province))
     for service_id, group in session.execute(
         select(ServiceBeneficiary.service_id, ServiceBeneficiary.beneficiary_group).where(
-            ServiceBeneficiary.service_id.in_(service_ids)
+            bulk.id_in(session, ServiceBeneficiary.service_id, service_ids)
         )
     ):
         keys[service_id].append(key("group", group))
@@ -93,39 +93,49 @@ def _entries(session: Session, service_ids: list[int]) -> list[dict]:
 def refresh(session: Session, service_ids: Iterable[int]) -> None:
     """Rewrite the entries of these services: active ones from the catalog, withdrawn ones removed."""
     ids = sorted(set(service_ids))
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    for start in range(0, len(ids), _BATCH):
-        batch = ids[start : start + _BATCH]
+    size = bulk.batch_size(session)
+    if bulk.is_postgresql(session):
+        # the entries go in with COPY to a scratch table, and the server turns them into tsvectors in one
+        # INSERT ... SELECT (one statement per entry would spend more time in the driver than in the server)
+        session.execute(text(_LOAD_TABLE))
+        for start in range(0, len(ids), size):
+            batch = ids[start : start + size]
+            session.execute(text("DELETE FROM service_search WHERE service_id = ANY(:ids)"), {"ids": batch})
+            bulk.copy_rows(
+                session, "service_search_load", ["service_id", "keys", "body_it", "body_en"],
+                ((entry["id"], entry["keys"], entry["body_it"], entry["body_en"]) for entry in _entries(session, batch)),
+            )  # fmt: skip
+        session.execute(text(_LOAD_INDEX))
+        session.execute(text("TRUNCATE service_search_load"))
+        return
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
         entries = _entries(session, batch)
-        if sqlite:
+        session.execute(
+            text("DELETE FROM service_search WHERE rowid IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": batch},
+        )
+        if entries:
             session.execute(
-                text("DELETE FROM service_search WHERE rowid IN :ids").bindparams(
-                    bindparam("ids", expanding=True)
+                text(
+                    "INSERT INTO service_search (rowid, keys, body) VALUES (:id, :keys, :body_it || ' ' || :body_en)"
                 ),
-                {"ids": batch},
+                entries,
             )
-            if entries:
-                session.execute(
-                    text(
-                        "INSERT INTO service_search (rowid, keys, body) VALUES (:id, :keys, :body_it || ' ' || :body_en)"
-                    ),
-                    entries,
-                )
-        else:
-            session.execute(
-                text("DELETE FROM service_search WHERE service_id IN :ids").bindparams(
-                    bindparam("ids", expanding=True)
-                ),
-                {"ids": batch},
-            )
-            if entries:
-                session.execute(
-                    text(
-                        "INSERT INTO service_search (service_id, keys, body) VALUES (:id, to_tsvector('simple', :keys), "
-                        "setweight(to_tsvector('italian', :body_it), 'A') || to_tsvector('english', :body_en))"
-                    ),
-                    entries,
-                )
+
+
+_LOAD_TABLE = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS service_search_load "
+    "(service_id INTEGER, keys TEXT, body_it TEXT, body_en TEXT) ON COMMIT DELETE ROWS"
+)
+_LOAD_INDEX = (
+    "INSERT INTO service_search (service_id, keys, body) "
+    "SELECT service_id, to_tsvector('simple', keys), "
+    "setweight(to_tsvector('italian', body_it), 'A') || to_tsvector('english', body_en) "
+    "FROM service_search_load"
+)
 
 
 def rebuild_if_needed(session: Session) -> int:
