@@ -106,3 +106,31 @@ def test_jobs_from_before_units_keep_their_documents_and_unfinished_ones_can_be_
         value = connection.execute(text("SELECT results FROM job WHERE id = :id"), {"id": "d" * 32}).scalar()
     assert (json.loads(value) if isinstance(value, str) else value)[0]["file"] == "a.pdf"  # text on SQLite
     schema.upgrade(app)
+
+
+def test_the_search_index_survives_a_downgrade_and_upgrade_without_a_sync(app):
+    """Revision 0009 moves PostgreSQL's indexed words to a table of their own; the entries are moved
+    both ways, so searches keep finding services in between without a catalog sync."""
+    from welfare_plans.catalog import CatalogQuery, search_services
+    from welfare_plans.db import db_session
+
+    def found(**query) -> set[str]:
+        with app.app_context():
+            page = search_services(db_session(), CatalogQuery(**query), per_page=100)
+            return {service.code for service in page.items}
+
+    before = (
+        found(text="estivo"),
+        found(need_area="childcare_education"),
+        found(text="nido", need_area="childcare_education"),
+    )
+    assert all(before)
+    get_db(app).engine.dispose()
+    schema.downgrade(app, "0008")
+    schema.upgrade(app)
+    get_db(app).engine.dispose()
+    assert (
+        found(text="estivo"),
+        found(need_area="childcare_education"),
+        found(text="nido", need_area="childcare_education"),
+    ) == before

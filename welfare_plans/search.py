@@ -1,4 +1,4 @@
-"""The catalog's search index: full text and every filter in one inverted index.
+"""The catalog's search index: full text and every filter in inverted indexes.
 
 Each active service has one entry: its words (Italian and English names and descriptions, the
 provider's name) and *keys* for the filters (need area, beneficiary groups, municipalities, whole
@@ -7,25 +7,31 @@ instead of probing the area and group tables row by row.
 
 - SQLite: an FTS5 table ``service_search`` (rowid = service id), words folded to ASCII; each word the
   user types matches as a prefix ("domicil" finds "domiciliare").
-- PostgreSQL: a table ``service_search`` of ``tsvector`` columns with GIN indexes; the words are stemmed
-  in Italian and in English ("nidi" finds "nido"), and match as prefixes too.
+- PostgreSQL: two tables of ``tsvector`` columns with GIN indexes, ``service_search`` for the keys and
+  ``service_search_words`` for the words (narrow rows count faster); the words are stemmed in Italian and
+  in English ("nidi" finds "nido"), and match as prefixes too. The vectors are stripped of positions and
+  weights, which no query uses.
 
 The index lives outside the SQLAlchemy models (it is a different kind of table on each database); it is
-created by migration 0008 and kept current by :func:`welfare_plans.catalog.sync_catalog`, which rebuilds
-it whole when its size does not match the catalog (after an upgrade, say).
+created by migrations 0008 and 0009 and kept current by :func:`welfare_plans.catalog.sync_catalog`,
+which rebuilds it whole when its size does not match the catalog (after an upgrade, say).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from . import bulk
 from .domain.territory import Municipality, Province
+
+log = logging.getLogger(__name__)
 
 TABLE = "service_search"
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -95,18 +101,22 @@ def refresh(session: Session, service_ids: Iterable[int]) -> None:
     ids = sorted(set(service_ids))
     size = bulk.batch_size(session)
     if bulk.is_postgresql(session):
-        # the entries go in with COPY to a scratch table, and the server turns them into tsvectors in one
+        # the entries go in with COPY to a scratch table, and the server turns them into tsvectors with
         # INSERT ... SELECT (one statement per entry would spend more time in the driver than in the server)
         session.execute(text(_LOAD_TABLE))
         for start in range(0, len(ids), size):
             batch = ids[start : start + size]
-            session.execute(text("DELETE FROM service_search WHERE service_id = ANY(:ids)"), {"ids": batch})
+            for table in _PG_TABLES:
+                session.execute(text(f"DELETE FROM {table} WHERE service_id = ANY(:ids)"), {"ids": batch})  # noqa: S608
             bulk.copy_rows(
                 session, "service_search_load", ["service_id", "keys", "body_it", "body_en"],
                 ((entry["id"], entry["keys"], entry["body_it"], entry["body_en"]) for entry in _entries(session, batch)),
             )  # fmt: skip
-        session.execute(text(_LOAD_INDEX))
+        for statement in _LOAD_INDEX:
+            session.execute(text(statement))
         session.execute(text("TRUNCATE service_search_load"))
+        if len(ids) > _MERGE_AFTER:
+            _merge_pending_entries(session)
         return
     for start in range(0, len(ids), size):
         batch = ids[start : start + size]
@@ -130,12 +140,35 @@ _LOAD_TABLE = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS service_search_load "
     "(service_id INTEGER, keys TEXT, body_it TEXT, body_en TEXT) ON COMMIT DELETE ROWS"
 )
+# stripped vectors (lexemes without positions or weights): matching needs neither, and a count of many
+# matches costs what the matching rows weigh (PostgreSQL rechecks each of them)
 _LOAD_INDEX = (
-    "INSERT INTO service_search (service_id, keys, body) "
-    "SELECT service_id, to_tsvector('simple', keys), "
-    "setweight(to_tsvector('italian', body_it), 'A') || to_tsvector('english', body_en) "
-    "FROM service_search_load"
+    "INSERT INTO service_search (service_id, keys) "
+    "SELECT service_id, strip(to_tsvector('simple', keys)) FROM service_search_load",
+    "INSERT INTO service_search_words (service_id, body) "
+    "SELECT service_id, strip(to_tsvector('italian', body_it) || to_tsvector('english', body_en)) "
+    "FROM service_search_load",
 )
+# PostgreSQL's index: the filter keys, and the words in a table of their own (see migration 0009)
+_PG_TABLES = ("service_search", "service_search_words")
+
+
+# GIN indexes take new entries into a pending list, which every search reads in full until autovacuum
+# merges it into the index: after writing this many entries, merge them at once
+_MERGE_AFTER = 1_000
+
+
+def _merge_pending_entries(session: Session) -> None:
+    try:
+        with session.begin_nested():
+            session.execute(
+                text(
+                    "SELECT gin_clean_pending_list('ix_service_search_keys'), "
+                    "gin_clean_pending_list('ix_service_search_words_body')"
+                )
+            )
+    except DBAPIError as error:  # only the indexes' owner may: autovacuum will do it later
+        log.warning("could not merge the search index's pending entries: %s", error.orig)
 
 
 def rebuild_if_needed(session: Session) -> int:
@@ -143,9 +176,11 @@ def rebuild_if_needed(session: Session) -> int:
     from .models import CatalogService
 
     active = session.scalar(select(func.count()).where(CatalogService.withdrawn_at.is_(None)))
-    indexed = session.scalar(text("SELECT count(*) FROM service_search"))
-    if active != indexed:
-        session.execute(text("DELETE FROM service_search"))
+    tables = _PG_TABLES if bulk.is_postgresql(session) else (TABLE,)
+    indexed = {session.scalar(text(f"SELECT count(*) FROM {table}")) for table in tables}  # noqa: S608
+    if indexed != {active}:
+        for table in tables:
+            session.execute(text(f"DELETE FROM {table}"))  # noqa: S608
         refresh(
             session, session.scalars(select(CatalogService.id).where(CatalogService.withdrawn_at.is_(None)))
         )
@@ -166,17 +201,21 @@ def matching_ids(session: Session, clauses: list[list[str]], typed: list[str]):
             .where(text("service_search MATCH :fts"))
             .params(fts=" AND ".join(parts))
         )
-    conditions = []
-    params = {}
+    conditions, params, tables = [], {}, []
     if clauses:
         params["keys"] = " & ".join("(" + " | ".join(clause) + ")" for clause in clauses)
-        conditions.append("keys @@ to_tsquery('simple', :keys)")
+        conditions.append("k.keys @@ to_tsquery('simple', :keys)")
+        tables.append("service_search k")
     if typed:
         params["words"] = " & ".join(f"{word}:*" for word in typed)
-        conditions.append("body @@ (to_tsquery('italian', :words) || to_tsquery('english', :words))")
+        conditions.append("w.body @@ (to_tsquery('italian', :words) || to_tsquery('english', :words))")
+        tables.append("service_search_words w")
+    if len(tables) == 2:
+        conditions.append("w.service_id = k.service_id")
+    alias = tables[0].split()[1]
     return (
-        select(text("service_id"))
-        .select_from(text(TABLE))
+        select(text(f"{alias}.service_id"))
+        .select_from(text(", ".join(tables)))
         .where(text(" AND ".join(conditions)))
         .params(**params)
     )
