@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import delete, func, select
+from flask_login import UserMixin
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from .models import Invitation, LoginFailure, Membership, User
+from .models.accounts import HasRoles
 
 MIN_PASSWORD_LENGTH = 10
 INVITATION_DAYS = 7
@@ -133,3 +136,52 @@ def accept_invitation(session: Session, invitation: Invitation, user: User) -> N
 
 def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+class Role(NamedTuple):
+    firm_id: int
+    role: str
+
+
+class SignedInUser(HasRoles, UserMixin):
+    """The person behind a request, read with one plain query and no ORM object: every request needs it,
+    and most only ask who it is and what it may do. A page that changes the account loads its ``User``."""
+
+    def __init__(self, id: int, email: str, name: str, is_platform_admin: bool, active: bool,
+                 memberships: tuple[Role, ...]) -> None:  # fmt: skip
+        self.id, self.email, self.name = id, email, name
+        self.is_platform_admin, self.active, self.memberships = is_platform_admin, active, memberships
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<SignedInUser {self.id} {self.email}>"
+
+
+# built once: building a statement costs more than running it from SQLAlchemy's compiled cache
+_SIGNED_IN = (
+    select(
+        User.id,
+        User.email,
+        User.name,
+        User.is_platform_admin,
+        User.active,
+        Membership.firm_id,
+        Membership.role,
+    )
+    .outerjoin(Membership, Membership.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
+    .order_by(Membership.id)
+)
+
+
+def signed_in_user(session: Session, user_id: int) -> SignedInUser | None:
+    """The account ``user_id`` with its roles, in one query (None when there is no such account)."""
+    rows = session.connection().execute(_SIGNED_IN, {"user_id": user_id}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    roles = tuple(Role(row.firm_id, row.role) for row in rows if row.firm_id is not None)
+    return SignedInUser(first.id, first.email, first.name, first.is_platform_admin, first.active, roles)

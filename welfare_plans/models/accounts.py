@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,21 @@ if TYPE_CHECKING:
     from .firms import Membership
 
 
-class User(UserMixin, Base):
+class HasRoles:
+    """What a signed-in person may do in firms, from ``memberships`` (items with ``firm_id`` and ``role``)."""
+
+    memberships: Sequence
+
+    def role_in(self, firm_id: int) -> str | None:
+        """``hr_manager``, ``viewer`` or None when the user does not belong to the firm."""
+        return next((m.role for m in self.memberships if m.firm_id == firm_id), None)
+
+    @property
+    def firm_ids(self) -> list[int]:
+        return [membership.firm_id for membership in self.memberships]
+
+
+class User(HasRoles, UserMixin, Base):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,14 +43,6 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
-
-    def role_in(self, firm_id: int) -> str | None:
-        """``hr_manager``, ``viewer`` or None when the user does not belong to the firm."""
-        return next((m.role for m in self.memberships if m.firm_id == firm_id), None)
-
-    @property
-    def firm_ids(self) -> list[int]:
-        return [membership.firm_id for membership in self.memberships]
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -10,10 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.orm import joinedload
 
+from ..accounts import SignedInUser, signed_in_user
 from ..db import db_session
-from ..models import User
 from . import admin, auth, catalog, firms, health, jobs, labels, networks, plans, wizard
 from .security import public, require_login, security_headers
 
@@ -27,11 +26,9 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        # every page asks for the user's roles: load them in the same query
-        if not user_id.isdigit():
-            return None
-        return db_session().get(User, int(user_id), options=[joinedload(User.memberships)])
+    def load_user(user_id: str) -> SignedInUser | None:
+        # every request loads its user, and every page asks for the user's roles: one plain query for both
+        return signed_in_user(db_session(), int(user_id)) if user_id.isdigit() else None
 
     app.before_request(require_login)
     app.after_request(security_headers)
@@ -50,7 +47,7 @@ def init_app(app: Flask) -> None:
     @app.get("/")
     @public
     def index():
-        if current_user.is_authenticated and current_user.memberships:
+        if current_user.is_authenticated and current_user.firm_ids:
             return redirect(url_for("plans.index"))
         return redirect(url_for("catalog.index"))
 

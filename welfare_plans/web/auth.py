@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from .. import accounts
 from ..db import db_session
+from ..models import User
 from .security import public
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -61,7 +62,7 @@ def _safe_next(target: str | None) -> str:
             return target
     return (
         url_for("plans.index")
-        if current_user.is_authenticated and current_user.memberships
+        if current_user.is_authenticated and current_user.firm_ids
         else url_for("catalog.index")
     )
 
@@ -105,10 +106,11 @@ def logout():
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
+        user = db_session().get(User, current_user.id)
+        if not user.check_password(form.current.data):
             form.current.errors.append(_("This is not your current password."))
         else:
-            current_user.set_password(form.new.data)
+            user.set_password(form.new.data)
             db_session().commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("plans.index"))
