@@ -56,3 +56,28 @@ def test_pages_carry_security_headers(client):
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_account_switched_off_is_signed_out_and_a_new_role_counts_at_once(app, client, hr_user):
+    """Every request reads the account afresh: nothing about a person is kept from an earlier request."""
+    from helpers import make_firm
+    from sqlalchemy import update
+
+    from welfare_plans.db import db_session
+    from welfare_plans.models import Membership, User
+
+    with app.app_context():
+        firm = make_firm(db_session(), "Rossi Meccanica S.r.l.", "00743110157")
+        user_id = db_session().query(User.id).filter_by(email=hr_user["email"]).scalar()
+        firm_id = firm.id
+    login(client, hr_user["email"], hr_user["password"])
+    assert client.get(f"/firms/{firm_id}").status_code == 404  # no role in the firm yet
+    with app.app_context():
+        db_session().add(Membership(user_id=user_id, firm_id=firm_id, role="viewer"))
+        db_session().commit()
+    assert client.get(f"/firms/{firm_id}").status_code == 200
+    with app.app_context():
+        db_session().execute(update(User).where(User.id == user_id).values(active=False))
+        db_session().commit()
+    response = client.get(f"/firms/{firm_id}")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")

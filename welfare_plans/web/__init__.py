@@ -27,8 +27,10 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> SignedInUser | None:
-        # every request loads its user, and every page asks for the user's roles: one plain query for both
-        return signed_in_user(db_session(), int(user_id)) if user_id.isdigit() else None
+        # every request loads its user, and every page asks for the user's roles: one plain query for both;
+        # an account switched off is signed out at its next request, and a role changed counts at once
+        user = signed_in_user(db_session(), int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
 
     app.before_request(require_login)
     app.after_request(security_headers)
