@@ -102,7 +102,7 @@ def sync_catalog(session: Session, contributions: Contributions, now: datetime |
                     select(CatalogService.id).where(bulk.id_in(session, CatalogService.provider_id, batch))
                 )
             )
-    if len(touched) > 1_000 and session.get_bind().dialect.name == "postgresql":
+    if len(touched) > 1_000 and bulk.is_postgresql(session):
         # after a large bulk write the planner's statistics describe the old tables: refresh them before
         # the index is built from these tables (and before the next page is served)
         session.execute(text("ANALYZE provider, service_type, service_area, service_beneficiary"))
