@@ -169,6 +169,8 @@ def test_a_plan_composed_step_by_step_is_finalised_and_versioned(app, hr, firm):
     version_2 = int(response.headers["Location"].split("/")[2])
     assert plan(app, version_2).version == 2 and plan(app, version_2).status == "draft"
     form_post(hr, f"/plans/{version_2}/steps/basics", {**BASICS, "title": "Piano welfare 2026 bis"})
+    overview = hr.get(f"/plans/{version_2}").get_data(as_text=True)  # the versions, each with "compare"
+    assert f'href="/plans/{version_2}/compare?with={plan_id}"' in overview
     comparison = hr.get(f"/plans/{version_2}/compare?with={plan_id}").get_data(as_text=True)
     assert "Piano welfare 2026 bis" in comparison and "<del>Piano welfare 2026</del>" in comparison
     history = hr.get(f"/plans/{version_2}/history").get_data(as_text=True)
@@ -336,3 +338,39 @@ def test_the_cached_overview_follows_every_change_and_its_forms_work_for_each_re
     assert response.status_code == 302 and "/steps/basics" in response.headers["Location"]
     # the new plan appears in the list, and the old overview is still right after it
     assert "Piano 2027" in second.get("/plans/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("form_class", "row_fields"),
+    [
+        ("welfare_plans.web.firms:FirmForm", {"headcount": "3"}),
+        ("welfare_plans.web.plan_forms:BeneficiariesForm", {"headcount": "3", "included": "y"}),
+        (
+            "welfare_plans.web.network_forms:PartForm",
+            {"headcount": "3", "included": "y", "credit_per_worker": "100"},
+        ),
+    ],
+)
+def test_two_categories_with_one_name_are_refused_at_the_field(app, form_class, row_fields):
+    """The firm's profile, the plan's beneficiaries and a member's part all refuse "Operai" twice,
+    whatever its case or spaces, with the message in Italian next to the categories."""
+    from importlib import import_module
+
+    from werkzeug.datastructures import MultiDict
+
+    module, name = form_class.split(":")
+    form_type = getattr(import_module(module), name)
+
+    def categories_errors(*names):
+        data = MultiDict()
+        for index, category in enumerate(names):
+            data[f"categories-{index}-name"] = category
+            for field, value in row_fields.items():
+                data[f"categories-{index}-{field}"] = value
+        with app.test_request_context():
+            form = form_type(formdata=data, meta={"csrf": False})
+            form.validate()
+            return [str(error) for error in form.categories.errors if not isinstance(error, dict)]
+
+    assert categories_errors("Operai", " operai ") == ["Due categorie hanno lo stesso nome."]
+    assert categories_errors("Operai", "Impiegati", "") == []

@@ -1,4 +1,4 @@
-"""Form fields that read and write numbers the way the page's language writes them."""
+"""Form fields that read and write numbers the way the page's language writes them, and shared validators."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask_babel import lazy_gettext as _l
+from stdnum.it import iva
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields import DecimalField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from ..i18n import current_language
 
@@ -58,3 +60,17 @@ class MultiCheckboxField(SelectMultipleField):
 def options(pairs) -> list[SelectChoice]:
     """Choices of a select field from ``(value, label)`` pairs."""
     return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+def validate_vat(form, field) -> None:
+    """An Italian VAT number, written with or without spaces or the IT prefix; kept in its compact form."""
+    if not iva.is_valid(field.data or ""):
+        raise ValidationError(_l("This is not a valid Italian VAT number (11 digits)."))
+    field.data = iva.compact(field.data)
+
+
+def validate_unique_names(form, field) -> None:
+    """Rows of a list (worker categories) whose names, ignoring case and blank rows, are all different."""
+    names = [row.form.name.data.strip().lower() for row in field if (row.form.name.data or "").strip()]
+    if len(names) != len(set(names)):
+        raise ValidationError(_l("Two categories have the same name."))

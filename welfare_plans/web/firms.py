@@ -7,7 +7,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from stdnum.it import iva
 from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -15,16 +14,10 @@ from ..db import db_session
 from ..domain.territory import Municipality, gazetteer
 from ..models import WorkerCategory
 from .access import can_edit, firm_for
-from .fields import options
+from .fields import options, validate_unique_names, validate_vat
 from .labels import SIZE_CLASSES
 
 bp = Blueprint("firms", __name__, url_prefix="/firms")
-
-
-def validate_vat(form, field) -> None:
-    if not iva.is_valid(field.data or ""):
-        raise ValidationError(_l("This is not a valid Italian VAT number (11 digits)."))
-    field.data = iva.compact(field.data)
 
 
 def validate_ateco(form, field) -> None:
@@ -67,10 +60,7 @@ class FirmForm(FlaskForm):
     has_union_representation = BooleanField(_l("There is union representation in the firm (RSU or RSA)"))
     categories = FieldList(FormField(CategoryRow), min_entries=1)
 
-    def validate_categories(self, field):
-        names = [row.form.name.data.strip().lower() for row in field if (row.form.name.data or "").strip()]
-        if len(names) != len(set(names)):
-            raise ValidationError(_l("Two categories have the same name."))
+    validate_categories = validate_unique_names
 
 
 def firm_form(firm, formdata=None) -> FirmForm:

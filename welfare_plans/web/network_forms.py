@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from stdnum.it import iva
 from wtforms import (
     BooleanField,
     FieldList,
@@ -15,11 +14,11 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..domain.network import NetworkKind
-from .fields import AmountField, options
-from .plan_forms import FundingRow, TerritoryField
+from .fields import AmountField, options, validate_unique_names, validate_vat
+from .plan_forms import CategoryRow, FundingRow, TerritoryField
 
 NETWORK_KINDS = {
     NetworkKind.NETWORK_CONTRACT: _l("Network contract (rete d'impresa)"),
@@ -55,23 +54,14 @@ class NetworkForm(FlaskForm):
 class InviteFirmForm(FlaskForm):
     vat_number = StringField(
         _l("VAT number of the firm"),
-        validators=[DataRequired(), Length(max=20)],
+        validators=[DataRequired(), Length(max=20), validate_vat],
         description=_l("The firm must be registered on the platform; an administrator registers new firms."),
     )
 
-    def validate_vat_number(self, field):
-        number = (field.data or "").strip().upper().removeprefix("IT").replace(" ", "")
-        if not iva.is_valid(number):
-            raise ValidationError(_l("This is not a valid Italian VAT number."))
-        field.data = number
 
+class PartCategoryRow(CategoryRow):
+    """A worker category of the plan's, with the credit the member firm gives it."""
 
-class PartCategoryRow(Form):
-    name = StringField(_l("Category"), validators=[Optional(), Length(max=120)])
-    headcount = IntegerField(
-        _l("Workers"), validators=[Optional(), NumberRange(min=0, max=1_000_000)], default=0
-    )
-    included = BooleanField(_l("Included"), default=True)
     credit_per_worker = AmountField(
         _l("Welfare credit per worker (euro)"), validators=[Optional(), NumberRange(min=0)]
     )
@@ -89,9 +79,4 @@ class PartForm(FlaskForm):
     funding = FieldList(FormField(FundingRow), min_entries=1)
     choices = FieldList(FormField(ChoiceRow))
 
-    def validate_categories(self, field):
-        names = [
-            row.form.name.data.strip() for row in field if row.form.name.data and row.form.name.data.strip()
-        ]
-        if len(names) != len({name.lower() for name in names}):
-            raise ValidationError(_l("Two categories have the same name."))
+    validate_categories = validate_unique_names

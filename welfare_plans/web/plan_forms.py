@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..domain.plan import FundingKind, LegalBasis, NewHiresRule, PartnerKind, UnusedCreditRule
 from ..domain.territory import Municipality, gazetteer
-from .fields import AmountField, MultiCheckboxField, options
+from .fields import AmountField, MultiCheckboxField, options, validate_unique_names
 
 LEGAL_BASES = {
     LegalBasis.REGULATION_VOLUNTARY: _l("Company regulation, voluntary (revocable)"),
@@ -140,12 +140,7 @@ class BeneficiariesForm(FlaskForm):
         _l("How many citizens"), validators=[Optional(), NumberRange(min=0)], default=0
     )
 
-    def validate_categories(self, field):
-        names = [
-            row.form.name.data.strip() for row in field if row.form.name.data and row.form.name.data.strip()
-        ]
-        if len(names) != len({name.lower() for name in names}):
-            raise ValidationError(_l("Two categories have the same name."))
+    validate_categories = validate_unique_names
 
 
 class CreditRow(Form):
