@@ -124,15 +124,8 @@ def retry(app: Flask, job_id: str) -> None:
 def dispatch(app: Flask, job_id: str) -> None:
     broker = app.config.get("CELERY_BROKER_URL")
     if broker:
-        session = get_db(app).session_factory()
-        try:
-            positions = list(session.scalars(
-                select(JobUnit.position).where(JobUnit.job_id == job_id, JobUnit.status != "done").order_by(JobUnit.position)
-            ))  # fmt: skip
-        finally:
-            session.close()
         client = celery_client(broker)
-        for position in positions:
+        for position in _unfinished(app, job_id):
             client.send_task(UNIT_TASK_NAME, args=[job_id, position])
     else:
         executor(app).submit(_run_logged, app, job_id)
@@ -170,18 +163,22 @@ def _run_logged(app: Flask, job_id: str) -> None:
 
 def run_job(app: Flask, job_id: str, on_progress: Callable[[Job], None] | None = None) -> Job | None:
     """Do a job's unfinished units one after another; stops at the first that fails (and raises)."""
-    session = get_db(app).session_factory()
-    try:
-        positions = list(session.scalars(
-            select(JobUnit.position).where(JobUnit.job_id == job_id, JobUnit.status != "done").order_by(JobUnit.position)
-        ))  # fmt: skip
-    finally:
-        session.close()
-    for position in positions:
+    for position in _unfinished(app, job_id):
         run_unit(app, job_id, position)
         if on_progress:
             on_progress(_load(app, job_id))
     return _load(app, job_id)
+
+
+def _unfinished(app: Flask, job_id: str) -> list[int]:
+    """The positions of a job's units that are not done, in order."""
+    session = get_db(app).session_factory()
+    try:
+        return list(session.scalars(
+            select(JobUnit.position).where(JobUnit.job_id == job_id, JobUnit.status != "done").order_by(JobUnit.position)
+        ))  # fmt: skip
+    finally:
+        session.close()
 
 
 def _load(app: Flask, job_id: str) -> Job | None:
