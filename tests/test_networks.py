@@ -9,7 +9,7 @@ from sqlalchemy import select
 from welfare_plans import networks
 from welfare_plans import plans as plan_service
 from welfare_plans.db import db_session
-from welfare_plans.models import CatalogService, NetworkMember, Plan, User
+from welfare_plans.models import CatalogService, Network, NetworkMember, Plan, User
 
 
 @pytest.fixture
@@ -75,6 +75,42 @@ def test_a_coordinator_invites_a_firm_whose_hr_manager_accepts(app, world):
     with app.app_context():
         member = db_session().scalar(select(NetworkMember).where(NetworkMember.firm_id == firm))
         assert member.status == "active"
+
+
+def test_the_coordinator_edits_the_network_and_a_member_may_not(app, world):
+    coordinator = signed_in(app, world["people"]["coordinator"])
+    network_id = create_network_through_the_form(coordinator)
+    edit = f"/networks/{network_id}/edit"
+    assert 'value="Rete Val Pellice"' in coordinator.get(edit).get_data(
+        as_text=True
+    )  # the form starts filled
+    response = form_post(coordinator, edit, {
+        "name": "  Rete Val Pellice e Chisone ", "kind": "territorial_pact", "coordinating_body": "Comune di Pinerolo",
+        "territory": "Provincia di Torino", "description": "Patto del 2026",
+    })  # fmt: skip
+    assert response.status_code == 302
+    page = coordinator.get(f"/networks/{network_id}").get_data(as_text=True)
+    assert (
+        "Rete Val Pellice e Chisone" in page and "Comune di Pinerolo" in page and "Torre Pellice" not in page
+    )
+
+    form_post(coordinator, f"/networks/{network_id}/invite", {"vat_number": "05987650016"},
+              page=f"/networks/{network_id}")  # fmt: skip
+    hr = signed_in(app, world["people"]["alfa"])
+    form_post(hr, f"/networks/{network_id}/members/{world['firms']['alfa']}/respond", {"answer": "accept"},
+              page=f"/networks/{network_id}")  # fmt: skip
+    token = csrf_token(hr, f"/networks/{network_id}")
+    refused = hr.post(edit, data={"csrf_token": token, "name": "Presa", "kind": "association",
+                                  "coordinating_body": "Alfa", "territory": "Pinerolo"})  # fmt: skip
+    assert refused.status_code == 403
+    with app.app_context():
+        network = db_session().get(Network, network_id)
+        assert (network.name, network.kind, network.coordinating_body, network.territory_provinces) == (
+            "Rete Val Pellice e Chisone",
+            "territorial_pact",
+            "Comune di Pinerolo",
+            ["001"],
+        )
 
 
 def test_inviting_a_bad_or_unknown_vat_number_says_why_next_to_the_field(app, world):

@@ -60,20 +60,29 @@ def create_network(
     provinces: Sequence[str] = (),
 ) -> Network:
     """A new network, coordinated by ``user``."""
-    network = Network(
-        name=name.strip(),
-        kind=NetworkKind(kind).value,
-        coordinating_body=coordinating_body.strip(),
-        description=description,
-        territory_municipalities=list(municipalities),
-        territory_provinces=list(provinces),
-        created_at=now(),
-        created_by_id=user.id,
-    )
+    network = Network(created_at=now(), created_by_id=user.id)
+    describe_network(network, name=name, kind=kind, coordinating_body=coordinating_body,
+                     description=description, municipalities=municipalities, provinces=provinces)  # fmt: skip
     network.coordinators.append(NetworkCoordinator(user_id=user.id))
     session.add(network)
     session.flush()
     return network
+
+
+def describe_network(
+    network: Network,
+    *,
+    name: str,
+    kind: NetworkKind | str,
+    coordinating_body: str,
+    description: str = "",
+    municipalities: Sequence[str] = (),
+    provinces: Sequence[str] = (),
+) -> None:
+    """Set what the network's page and the joint document say of it."""
+    network.name, network.kind = name.strip(), NetworkKind(kind).value
+    network.coordinating_body, network.description = coordinating_body.strip(), description
+    network.territory_municipalities, network.territory_provinces = list(municipalities), list(provinces)
 
 
 def membership(network: Network, firm_id: int) -> NetworkMember | None:

@@ -59,21 +59,18 @@ def index():
 def new():
     form = NetworkForm()
     if form.validate_on_submit():
-        municipalities, provinces = split_places(form.territory.places)
-        network = networks.create_network(
-            db_session(),
-            current_user,
-            name=form.name.data,
-            kind=form.kind.data,
-            coordinating_body=form.coordinating_body.data,
-            description=form.description.data or "",
-            municipalities=municipalities,
-            provinces=provinces,
-        )
+        network = networks.create_network(db_session(), current_user, **_described(form))
         db_session().commit()
         flash(_("Network created. Now invite its member firms."), "success")
         return redirect(url_for("networks.show", network_id=network.id))
     return render_template("networks/form.html", form=form, network=None)
+
+
+def _described(form: NetworkForm) -> dict:
+    """What a network form says of the network, as :func:`networks.describe_network` takes it."""
+    municipalities, provinces = split_places(form.territory.places)
+    return {"name": form.name.data, "kind": form.kind.data, "coordinating_body": form.coordinating_body.data,
+            "description": form.description.data or "", "municipalities": municipalities, "provinces": provinces}  # fmt: skip
 
 
 @bp.get("/<int:network_id>")
@@ -123,11 +120,7 @@ def edit(network_id: int):
         }
     )
     if form.validate_on_submit():
-        network.name = form.name.data.strip()
-        network.kind = form.kind.data
-        network.coordinating_body = form.coordinating_body.data.strip()
-        network.description = form.description.data or ""
-        network.territory_municipalities, network.territory_provinces = split_places(form.territory.places)
+        networks.describe_network(network, **_described(form))
         db_session().commit()
         flash(_("Network saved."), "success")
         return redirect(url_for("networks.show", network_id=network.id))
