@@ -1,6 +1,7 @@
 """SME networks: invitations, membership, the joint plan, each firm's part and the totals."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from helpers import csrf_token, form_post, login, make_firm, make_member
@@ -9,7 +10,8 @@ from sqlalchemy import select
 from welfare_plans import networks
 from welfare_plans import plans as plan_service
 from welfare_plans.db import db_session
-from welfare_plans.models import CatalogService, Network, NetworkMember, Plan, User
+from welfare_plans.models import CatalogService, Firm, Network, NetworkMember, Plan, User
+from welfare_plans.plugins import get_plugins
 
 
 @pytest.fixture
@@ -142,7 +144,7 @@ def test_declining_leaving_and_being_invited_again(app, world):
         session = db_session()
         coordinator = session.get(User, world["people"]["coordinator"]["id"])
         hr = session.get(User, world["people"]["beta"]["id"])
-        firm = session.get(__import__("welfare_plans.models", fromlist=["Firm"]).Firm, world["firms"]["beta"])
+        firm = session.get(Firm, world["firms"]["beta"])
         network = networks.create_network(session, coordinator, name="Rete", kind="association",
                                           coordinating_body="Confartigianato")  # fmt: skip
         networks.invite(session, network, firm, coordinator)
@@ -165,7 +167,6 @@ def test_a_firm_belongs_to_several_networks(app, world):
         session = db_session()
         coordinator = session.get(User, world["people"]["coordinator"]["id"])
         hr = session.get(User, world["people"]["gamma"]["id"])
-        from welfare_plans.models import Firm
 
         firm = session.get(Firm, world["firms"]["gamma"])
         for name in ("Rete uno", "Rete due"):
@@ -177,9 +178,9 @@ def test_a_firm_belongs_to_several_networks(app, world):
         assert [n.name for n in networks.visible_networks(session, hr)] == ["Rete due", "Rete uno"]
 
 
-def joint_plan_with_members(session, world, members=("alfa", "beta")):
-    from welfare_plans.models import Firm
-
+def joint_plan_with_members(session, world, members=("alfa", "beta"), started=()):
+    """A joint plan of a network of ``members`` with two shared services; the parts of the ``started``
+    firms are begun (from the firms' worker categories)."""
     coordinator = session.get(User, world["people"]["coordinator"]["id"])
     network = networks.create_network(session, coordinator, name="Rete Pinerolese", kind="territorial_pact",
                                       coordinating_body="SMS Pinerolo", municipalities=["001191"])  # fmt: skip
@@ -193,6 +194,8 @@ def joint_plan_with_members(session, world, members=("alfa", "beta")):
     for code in ("sms-pinerolese.health-plan", "il-sentiero.home-care"):
         service = session.scalar(select(CatalogService).where(CatalogService.code == code))
         plan_service.add_service(plan, service, "workers")
+    for name in started:
+        networks.start_part(session, plan, session.get(Firm, world["firms"][name]), coordinator)
     session.commit()
     return network, plan
 
@@ -301,7 +304,6 @@ def test_a_firm_that_leaves_keeps_its_part_of_final_plans_and_drops_out_of_draft
         network, plan = joint_plan_with_members(session, world)
         coordinator = session.get(User, world["people"]["coordinator"]["id"])
         beta_hr = session.get(User, world["people"]["beta"]["id"])
-        from welfare_plans.models import Firm
 
         for name in ("alfa", "beta"):
             networks.start_part(session, plan, session.get(Firm, world["firms"][name]), coordinator)
@@ -322,7 +324,6 @@ def test_the_joint_plans_checks_and_new_versions_carry_the_parts(app, world):
         session = db_session()
         _network, plan = joint_plan_with_members(session, world)
         coordinator = session.get(User, world["people"]["coordinator"]["id"])
-        from welfare_plans.models import Firm
 
         part = networks.start_part(session, plan, session.get(Firm, world["firms"]["alfa"]), coordinator)
         for category in part.categories:
@@ -331,9 +332,7 @@ def test_the_joint_plans_checks_and_new_versions_carry_the_parts(app, world):
         session.commit()
         domain = plan_service.to_domain(plan)
         assert domain.is_joint and domain.total_budget == Decimal("2500.00")
-        problems = plan_service.check_plan(
-            __import__("welfare_plans.plugins", fromlist=["x"]).get_plugins(app), domain
-        )
+        problems = plan_service.check_plan(get_plugins(app), domain)
         assert any(p.field == "funding" for p in problems)  # 2,500 € of credit and no funding
         plan.status = "final"
         copy = plan_service.new_version(session, plan, coordinator)
@@ -346,13 +345,8 @@ def test_the_annexes_job_renders_the_joint_document_and_each_annex_once(app, wor
 
     with app.app_context():
         session = db_session()
-        network, plan = joint_plan_with_members(session, world)
+        network, plan = joint_plan_with_members(session, world, started=("alfa", "beta"))
         coordinator = session.get(User, world["people"]["coordinator"]["id"])
-        from welfare_plans.models import Firm
-
-        for name in ("alfa", "beta"):
-            networks.start_part(session, plan, session.get(Firm, world["firms"][name]), coordinator)
-        session.commit()
         job, _new = jobs.create(app, "render_annexes", {"plan_id": plan.id, "languages": ["it"]},
                                 network_id=network.id, user_id=coordinator.id)  # fmt: skip
         done = jobs.run_job(app, job.id)
@@ -362,13 +356,10 @@ def test_the_annexes_job_renders_the_joint_document_and_each_annex_once(app, wor
             "Beta S.r.l.",
             "Piano territoriale 2026",
         ]
-        files = sorted(p.name for p in __import__("pathlib").Path(app.config["DOCUMENTS_DIR"]).glob("*.pdf"))
+        files = sorted(p.name for p in Path(app.config["DOCUMENTS_DIR"]).glob("*.pdf"))
         assert len(files) == 3
         jobs.run_job(app, job.id)  # a duplicate delivery renders nothing more
-        assert (
-            sorted(p.name for p in __import__("pathlib").Path(app.config["DOCUMENTS_DIR"]).glob("*.pdf"))
-            == files
-        )
+        assert sorted(p.name for p in Path(app.config["DOCUMENTS_DIR"]).glob("*.pdf")) == files
 
     client = signed_in(app, world["people"]["coordinator"])
     page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
@@ -387,21 +378,16 @@ def test_annexes_rendered_after_a_firm_is_renamed_carry_its_new_name(app, world)
     import pypdf
 
     from welfare_plans import jobs
-    from welfare_plans.models import Firm
 
     with app.app_context():
         session = db_session()
-        network, plan = joint_plan_with_members(session, world)
-        coordinator = session.get(User, world["people"]["coordinator"]["id"])
-        for name in ("alfa", "beta"):
-            networks.start_part(session, plan, session.get(Firm, world["firms"][name]), coordinator)
-        session.commit()
+        network, plan = joint_plan_with_members(session, world, started=("alfa", "beta"))
         params = {"plan_id": plan.id, "languages": ["it"], "include_plan": False}
         jobs.run_job(app, jobs.create(app, "render_annexes", params, network_id=network.id)[0].id)
         session.get(Firm, world["firms"]["alfa"]).legal_name = "Alfa Rinominata S.r.l."
         session.commit()
         done = jobs.run_job(app, jobs.create(app, "render_annexes", params, network_id=network.id)[0].id)
         (result,) = [r for r in done.results if r["firm_id"] == world["firms"]["alfa"]]
-        content = (__import__("pathlib").Path(app.config["DOCUMENTS_DIR"]) / result["file"]).read_bytes()
+        content = (Path(app.config["DOCUMENTS_DIR"]) / result["file"]).read_bytes()
         text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
         assert "Alfa Rinominata S.r.l." in text
