@@ -22,6 +22,8 @@ DEFAULTS = {
     "CELERY_BROKER_URL": None,
     "JOB_SOFT_TIME_LIMIT": 600,
     "JOB_TIME_LIMIT": 660,
+    "JOB_MAX_TASKS_PER_CHILD": 100,  # documents a worker process renders before it is replaced (memory)
+    "CELERY_VISIBILITY_TIMEOUT": 3600,  # seconds before a dead worker's task is delivered again
     "PAGE_CACHE_SIZE": 256,  # rendered plan overviews kept per process; 0 turns the cache off
     "DOCUMENTS_DIR": None,  # None means: instance/documents (rendered plan documents, a cache)
     "PLUGINS_ALLOWED": None,

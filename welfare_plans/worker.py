@@ -3,7 +3,8 @@
 Needs ``WELFARE_CELERY_BROKER_URL`` (Redis). Each unit of a job (one document) is a task; tasks are
 acknowledged after they finish and put back when a worker dies, so a killed worker's unit is picked up
 again, and every unit is idempotent. Worker
-processes are recycled after a few tasks, because WeasyPrint keeps the memory it has used.
+processes are recycled after ``JOB_MAX_TASKS_PER_CHILD`` documents, because WeasyPrint keeps the memory
+it has used.
 """
 
 from __future__ import annotations
@@ -40,11 +41,11 @@ celery.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
-    worker_max_tasks_per_child=flask_app.config.get("JOB_MAX_TASKS_PER_CHILD", 100),  # tasks are documents
+    worker_max_tasks_per_child=flask_app.config["JOB_MAX_TASKS_PER_CHILD"],
     task_soft_time_limit=flask_app.config["JOB_SOFT_TIME_LIMIT"],
     task_time_limit=flask_app.config["JOB_TIME_LIMIT"],
     broker_connection_retry_on_startup=True,
-    broker_transport_options=_transport_options(flask_app.config.get("CELERY_VISIBILITY_TIMEOUT", 3600)),
+    broker_transport_options=_transport_options(flask_app.config["CELERY_VISIBILITY_TIMEOUT"]),
 )
 
 
