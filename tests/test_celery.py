@@ -17,7 +17,7 @@ from sqlalchemy import select
 from welfare_plans import jobs
 from welfare_plans.db import db_session
 from welfare_plans.demo import load_demo
-from welfare_plans.models import Job, Plan
+from welfare_plans.models import Job, JobUnit, Plan
 
 REDIS_URL = os.environ.get("WELFARE_TEST_REDIS_URL")
 pytestmark = [
@@ -46,6 +46,17 @@ def wait_for(app, job_id: str, condition, limit: float) -> Job:
         time.sleep(0.2)
 
 
+def rendering(app, job_id: str) -> bool:
+    """Whether a unit of the job is being rendered right now."""
+    with app.app_context():
+        return (
+            db_session().scalar(
+                select(JobUnit.id).where(JobUnit.job_id == job_id, JobUnit.status == "running").limit(1)
+            )
+            is not None
+        )
+
+
 def test_a_worker_killed_mid_batch_leaves_one_complete_file_per_annex(make_app, database_url, tmp_path):
     import redis
 
@@ -72,7 +83,8 @@ def test_a_worker_killed_mid_batch_leaves_one_complete_file_per_annex(make_app, 
             app, "render_annexes", {"plan_id": plan_id, "languages": ["it", "en"]}, network_id=network_id
         )
         total = (1 + members) * 2  # the joint document and each member's annex, in two languages
-        midway = wait_for(app, job.id, lambda j: j.progress >= 3, limit=120)
+        # kill while a document is being written, not between two: that unit must then run again
+        midway = wait_for(app, job.id, lambda j: j.progress >= 3 and rendering(app, j.id), limit=120)
         assert 3 <= midway.progress < total, "the worker should be in the middle of the batch"
         os.killpg(worker.pid, signal.SIGKILL)  # the whole worker, as a crash or an OOM kill would
         worker.wait()
