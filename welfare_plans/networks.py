@@ -48,21 +48,10 @@ class NetworkError(ValueError):
 
 
 # -- networks and their members ----------------------------------------------------------------------------
-def create_network(
-    session: Session,
-    user: User,
-    *,
-    name: str,
-    kind: NetworkKind | str,
-    coordinating_body: str,
-    description: str = "",
-    municipalities: Sequence[str] = (),
-    provinces: Sequence[str] = (),
-) -> Network:
-    """A new network, coordinated by ``user``."""
+def create_network(session: Session, user: User, **description) -> Network:
+    """A new network, coordinated by ``user``; ``description`` as :func:`describe_network` takes it."""
     network = Network(created_at=now(), created_by_id=user.id)
-    describe_network(network, name=name, kind=kind, coordinating_body=coordinating_body,
-                     description=description, municipalities=municipalities, provinces=provinces)  # fmt: skip
+    describe_network(network, **description)
     network.coordinators.append(NetworkCoordinator(user_id=user.id))
     session.add(network)
     session.flush()
