@@ -50,13 +50,13 @@ def seed(session) -> dict:
         networks.invite(session, network, firms[name], user(network.name == "Rete 1" and "c1" or "c2"))
         networks.respond(session, network, firms[name].id, user(name), accept=True)
     networks.invite(session, n1, firms["invited"], user("c1"))
-    plan = networks.create_joint_plan(session, n1, user("c1"), "Piano della rete 1", 2026)
+    plan = plan_service.create_joint_plan(session, n1, user("c1"), "Piano della rete 1", 2026)
     service = session.scalar(select(CatalogService).limit(1))
     if service is not None:
         plan_service.add_service(plan, service, "workers")
     for name in ("a1", "a2"):
         networks.start_part(session, plan, firms[name], user(name))
-    other_plan = networks.create_joint_plan(session, n2, user("c2"), "Piano della rete 2", 2026)
+    other_plan = plan_service.create_joint_plan(session, n2, user("c2"), "Piano della rete 2", 2026)
     job = Job(id="b" * 32, kind="render_annexes", key="k", network_id=n1.id, params={"plan_id": plan.id},
               created_at=plan.created_at)  # fmt: skip
     session.add(job)

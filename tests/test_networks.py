@@ -190,7 +190,7 @@ def joint_plan_with_members(session, world, members=("alfa", "beta"), started=()
         networks.respond(
             session, network, firm.id, session.get(User, world["people"][name]["id"]), accept=True
         )
-    plan = networks.create_joint_plan(session, network, coordinator, "Piano territoriale 2026", 2026)
+    plan = plan_service.create_joint_plan(session, network, coordinator, "Piano territoriale 2026", 2026)
     for code in ("sms-pinerolese.health-plan", "il-sentiero.home-care"):
         service = session.scalar(select(CatalogService).where(CatalogService.code == code))
         plan_service.add_service(plan, service, "workers")
@@ -307,13 +307,13 @@ def test_a_firm_that_leaves_keeps_its_part_of_final_plans_and_drops_out_of_draft
 
         for name in ("alfa", "beta"):
             networks.start_part(session, plan, session.get(Firm, world["firms"][name]), coordinator)
-        draft = networks.create_joint_plan(session, network, coordinator, "Piano 2027", 2027)
+        draft = plan_service.create_joint_plan(session, network, coordinator, "Piano 2027", 2027)
         networks.start_part(session, draft, session.get(Firm, world["firms"]["beta"]), coordinator)
         plan.status = "final"
         networks.leave(session, network, world["firms"]["beta"], beta_hr)
         session.commit()
-        assert [a.firm_name for a in networks.annexes(plan)] == ["Alfa S.r.l.", "Beta S.r.l."]
-        assert networks.annexes(draft) == ()
+        assert [a.firm_name for a in plan_service.annexes(plan)] == ["Alfa S.r.l.", "Beta S.r.l."]
+        assert plan_service.annexes(draft) == ()
         assert networks.plan_role(beta_hr, plan) == "member" and networks.plan_role(beta_hr, draft) is None
         copy = plan_service.new_version(session, plan, coordinator)
         assert [part.firm.legal_name for part in copy.parts] == ["Alfa S.r.l."]

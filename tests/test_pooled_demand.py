@@ -46,7 +46,7 @@ def test_pooled_demand_is_the_sum_of_the_members_parts(app, shape):
         network = networks.create_network(
             session, coordinator, name="Rete", kind="territorial_pact", coordinating_body="SMS"
         )
-        plan = networks.create_joint_plan(session, network, coordinator, "Piano", 2026)
+        plan = plan_service.create_joint_plan(session, network, coordinator, "Piano", 2026)
         services = list(
             session.scalars(select(CatalogService).order_by(CatalogService.code).limit(basket_size))
         )

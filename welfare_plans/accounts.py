@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 from .models import Invitation, LoginFailure, Membership, User
 from .models.accounts import HasRoles
 
+# a firm member's role: HR managers change the firm's plans and parts, viewers read them
+HR_MANAGER = "hr_manager"
+VIEWER = "viewer"
 MIN_PASSWORD_LENGTH = 10
 INVITATION_DAYS = 7
 

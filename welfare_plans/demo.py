@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from . import CONTRIBUTIONS_KEY, networks
 from . import plans as plan_service
-from .accounts import add_membership, create_user, find_user, utcnow
+from .accounts import HR_MANAGER, add_membership, create_user, find_user, utcnow
 from .catalog import sync_catalog
 from .db import db_session
 from .models import (
@@ -104,7 +104,7 @@ def load_demo(app: Flask) -> list[str]:
     firm = session.scalar(select(Firm).where(Firm.vat_number == DEMO_FIRM_VAT))
     if firm is None:
         firm = _firm(session)
-        add_membership(session, hr, firm.id, "hr_manager")
+        add_membership(session, hr, firm.id, HR_MANAGER)
         add_membership(session, viewer, firm.id, "viewer")
         session.commit()
         plan = _final_plan(app, session, firm, hr)
@@ -219,7 +219,7 @@ def _network(app: Flask, session, coordinator, demo_firm: Firm, hr):
     for firm, _categories in members:
         networks.invite(session, network, firm, coordinator)
         networks.respond(session, network, firm.id, hr if firm is demo_firm else coordinator, accept=True)
-    plan = networks.create_joint_plan(
+    plan = plan_service.create_joint_plan(
         session, network, coordinator, "Piano di welfare territoriale 2026", 2026
     )
     plan.agreement_reference = "Accordo territoriale del Pinerolese del 15 gennaio 2026 con CGIL, CISL e UIL"

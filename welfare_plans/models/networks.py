@@ -17,12 +17,11 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
+from .columns import CategoryColumns, FundingColumns
 from .firms import Firm
 
 if TYPE_CHECKING:
     from .accounts import User
-
-MONEY = Numeric(14, 2)
 
 
 class Network(Base):
@@ -112,27 +111,22 @@ class MemberPart(Base):
     choices: Mapped[list[PartChoice]] = relationship(cascade="all, delete-orphan", order_by="PartChoice.id")
 
 
-class PartCategory(Base):
+class PartCategory(CategoryColumns, Base):
+    """A worker category of a member firm's part, with the welfare credit each worker gets."""
+
     __tablename__ = "part_category"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     part_id: Mapped[int] = mapped_column(ForeignKey("member_part.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(default=0)
-    name: Mapped[str] = mapped_column(String(120))
-    headcount: Mapped[int] = mapped_column(default=0)
-    included: Mapped[bool] = mapped_column(default=True)
-    credit_per_worker: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
 
 
-class PartFunding(Base):
+class PartFunding(FundingColumns, Base):
+    """A funding source of a member firm's part."""
+
     __tablename__ = "part_funding"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     part_id: Mapped[int] = mapped_column(ForeignKey("member_part.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[str] = mapped_column(String(30))
-    amount: Mapped[Decimal] = mapped_column(MONEY)
-    note: Mapped[str] = mapped_column(String(300), default="")
 
 
 class PartChoice(Base):

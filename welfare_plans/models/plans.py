@@ -16,10 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
 from .accounts import User
+from .columns import MONEY, CategoryColumns, FundingColumns
 from .firms import Firm
 from .networks import MemberPart, Network
-
-MONEY = Numeric(14, 2)
 
 
 class Plan(Base):
@@ -93,29 +92,22 @@ class Plan(Base):
         return self.network_id is not None
 
 
-class PlanCategory(Base):
-    """A worker category as the plan includes it, with the welfare credit each worker gets."""
+class PlanCategory(CategoryColumns, Base):
+    """A worker category as a firm's plan includes it, with the welfare credit each worker gets."""
 
     __tablename__ = "plan_category"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(default=0)
-    name: Mapped[str] = mapped_column(String(120))
-    headcount: Mapped[int] = mapped_column(default=0)
-    included: Mapped[bool] = mapped_column(default=True)
-    credit_per_worker: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
 
 
-class PlanFunding(Base):
+class PlanFunding(FundingColumns, Base):
+    """A funding source of the plan itself (for a joint plan, the network's own)."""
+
     __tablename__ = "plan_funding"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[str] = mapped_column(String(30))
-    amount: Mapped[Decimal] = mapped_column(MONEY)
-    note: Mapped[str] = mapped_column(String(300), default="")
 
 
 class PlanItem(Base):

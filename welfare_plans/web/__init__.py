@@ -13,7 +13,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..accounts import SignedInUser, signed_in_user
 from ..db import db_session
-from . import admin, auth, catalog, firms, health, jobs, labels, networks, plans, wizard
+from ..plans import kind_of
+from . import admin, auth, catalog, firms, health, jobs, labels, networks, plans, wizard, wizard_steps
 from .security import public, require_login, security_headers
 
 
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(firms.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(wizard.bp)
+    wizard_steps.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(jobs.bp)
     app.register_blueprint(networks.bp)
@@ -60,6 +62,7 @@ def init_app(app: Flask) -> None:
 
     labels.register(app)
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["plan_kind"] = kind_of  # templates ask the plan's kind, never what owns it
     app.jinja_env.filters["euro"] = lambda amount: format_currency(amount, "EUR")
     app.jinja_env.filters["decimal"] = format_decimal
 

@@ -1,5 +1,6 @@
-"""Who may see and change what: a firm's data is reachable only by its members, a network's by its
-coordinators and member firms (see :mod:`welfare_plans.networks` for the rules).
+"""Who may see and change what, asked on every request: a firm's data is reachable only by its members, a
+plan by those its kind lets read it (:mod:`welfare_plans.plans.kinds`), a network's by its coordinators and
+member firms (:mod:`welfare_plans.networks.policy`).
 
 Asking for an object one may not see answers 404, never 403, so ids of other firms' plans reveal nothing;
 403 answers a change asked by someone who may only read.
@@ -11,30 +12,30 @@ from flask import abort
 from flask_login import current_user
 
 from .. import networks
+from ..accounts import HR_MANAGER
 from ..db import db_session
 from ..models import Firm, MemberPart, Network, Plan
-
-HR_MANAGER = "hr_manager"
-VIEWER = "viewer"
+from ..plans import kind_of
 
 
 def firm_for(firm_id: int, *, write: bool = False) -> Firm:
     firm = db_session().get(Firm, firm_id)
-    _check(firm_id if firm else None, write)
+    role = current_user.role_in(firm_id) if firm is not None else None
+    if role is None:
+        abort(404)
+    if write and role != HR_MANAGER:
+        abort(403)
     return firm
 
 
 def plan_for(plan_id: int, *, write: bool = False) -> Plan:
-    """A plan of one of the user's firms, or a joint plan of one of the user's networks."""
+    """A plan the user may read (and, with ``write``, change): its kind decides."""
     plan = db_session().get(Plan, plan_id)
-    if plan is not None and plan.network_id is not None:
-        role = networks.plan_role(current_user, plan)
-        if role is None:
-            abort(404)
-        if write and role != "coordinator":
-            abort(403)
-        return plan
-    _check(plan.firm_id if plan else None, write)
+    kind = kind_of(plan) if plan is not None else None
+    if kind is None or not kind.can_read(current_user, plan):
+        abort(404)
+    if write and not kind.can_edit(current_user, plan):
+        abort(403)
     return plan
 
 
@@ -53,7 +54,7 @@ def part_for(plan_id: int, firm_id: int, *, write: bool = False) -> tuple[Plan, 
     """A member firm's part of a joint plan; other members' parts only while the network shares them."""
     plan = db_session().get(Plan, plan_id)
     firm = db_session().get(Firm, firm_id)
-    if plan is None or firm is None or plan.network_id is None:
+    if plan is None or firm is None or not kind_of(plan).has_member_parts:
         abort(404)
     if not networks.can_see_part(current_user, plan, firm_id):
         abort(404)
@@ -66,15 +67,8 @@ def part_for(plan_id: int, firm_id: int, *, write: bool = False) -> tuple[Plan, 
     return plan, firm, part
 
 
-def _check(firm_id: int | None, write: bool) -> None:
-    role = current_user.role_in(firm_id) if firm_id is not None else None
-    if role is None:
-        abort(404)
-    if write and role != HR_MANAGER:
-        abort(403)
-
-
 def can_edit(firm_id: int | None) -> bool:
+    """Whether the user is an HR manager of the firm."""
     return (
         firm_id is not None and current_user.is_authenticated and current_user.role_in(firm_id) == HR_MANAGER
     )
@@ -82,14 +76,10 @@ def can_edit(firm_id: int | None) -> bool:
 
 def can_edit_plan(plan: Plan) -> bool:
     """Whether the user may change the plan's own content: the firm's HR managers, a network's coordinators."""
-    if plan.network_id is not None:
-        return current_user.is_authenticated and networks.is_coordinator(current_user, plan.network)
-    return can_edit(plan.firm_id)
+    return current_user.is_authenticated and kind_of(plan).can_edit(current_user, plan)
 
 
 def sees_all_parts(plan: Plan) -> bool:
-    """Whether the user sees every member's part of a joint plan: its coordinators, and its members while
-    the network's sharing policy is in force."""
-    return networks.is_coordinator(current_user, plan.network) or (
-        plan.network.sharing_in_force and networks.plan_role(current_user, plan) == "member"
-    )
+    """Whether the user sees everything the plan names: for a joint plan, every member's part (its
+    coordinators, and its members while the network's sharing policy is in force)."""
+    return kind_of(plan).sees_everything(current_user, plan)

@@ -14,10 +14,10 @@ from wtforms import EmailField, SelectField
 from wtforms.validators import DataRequired, Email, Length
 
 from .. import accounts
+from ..accounts import HR_MANAGER, VIEWER
 from ..db import db_session
 from ..models import Firm, Membership, User
 from ..plugins import get_plugins
-from .access import HR_MANAGER, VIEWER
 from .fields import options
 from .firms import apply_firm_form, firm_form
 from .security import admin_required

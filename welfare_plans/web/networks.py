@@ -12,17 +12,20 @@ from sqlalchemy import select
 
 from .. import documents, jobs, networks
 from .. import plans as plan_service
+from ..accounts import HR_MANAGER
 from ..catalog import services_by_need_area
 from ..db import db_session
 from ..domain.network import demand_by_need_area, pooled_demand
+from ..domain.plan import CategoryBudget
 from ..domain.territory import gazetteer
 from ..i18n import current_language
-from ..models import Firm, PartCategory, PartFunding, Plan
+from ..models import Firm
 from ..plugins import get_plugins
-from .access import firm_for, network_for, part_for, plan_for, sees_all_parts
+from .access import firm_for, network_for, part_for, plan_for
 from .labels import message_text, need_areas
 from .network_forms import InviteFirmForm, NetworkForm, PartForm
 from .plan_forms import ActionForm, NewPlanForm, split_places, territory_text
+from .wizard_steps import funding_rows
 
 bp = Blueprint("networks", __name__, url_prefix="/networks")
 parts_bp = Blueprint("parts", __name__, url_prefix="/plans")
@@ -80,12 +83,8 @@ def show(network_id: int):
 
 def _show(network, invite_form):
     role = networks.network_role(current_user, network)
-    plans = list(
-        db_session().scalars(
-            select(Plan).where(Plan.network_id == network.id).order_by(Plan.fiscal_year.desc(), Plan.version)
-        )
-    ) if role != "invited" else []  # fmt: skip
-    my_firms = {firm_id for firm_id in current_user.firm_ids if current_user.role_in(firm_id) == "hr_manager"}
+    plans = networks.network_plans(db_session(), [network]) if role != "invited" else []
+    my_firms = {firm_id for firm_id in current_user.firm_ids if current_user.role_in(firm_id) == HR_MANAGER}
     return render_template(
         "networks/show.html",
         network=network,
@@ -225,7 +224,7 @@ def new_plan(network_id: int):
     network = network_for(network_id, write=True)
     form = NewPlanForm()
     if form.validate_on_submit():
-        plan = networks.create_joint_plan(
+        plan = plan_service.create_joint_plan(
             db_session(), network, current_user, form.title.data.strip(), form.fiscal_year.data
         )
         db_session().commit()
@@ -268,23 +267,22 @@ def _part_form(plan, part, firm):
     )  # fmt: skip
 
 
-def _part_apply(plan, part, form) -> None:
-    rows = [row.form for row in form.categories if row.form.name.data and row.form.name.data.strip()]
-    part.categories = [
-        PartCategory(position=i, name=row.name.data.strip(), headcount=row.headcount.data or 0,
-                     included=row.included.data, credit_per_worker=row.credit_per_worker.data or Decimal("0"))
-        for i, row in enumerate(rows)
-    ]  # fmt: skip
-    part.funding = [
-        PartFunding(position=i, kind=row.form.kind.data, amount=row.form.amount.data, note=row.form.note.data or "")
-        for i, row in enumerate(r for r in form.funding if r.form.amount.data is not None)
-    ]  # fmt: skip
-    networks.set_choices(plan, part, {
-        row.form.service_code.data: (row.form.opted_in.data, row.form.people.data or 0,
-                                     row.form.quantity.data or Decimal("0"))
-        for row in form.choices
-    })  # fmt: skip
-    part.updated_at, part.updated_by_id = plan_service.now(), current_user.id
+def _part_values(form) -> dict:
+    """What the part's form says, as :func:`networks.save_part` takes it."""
+    return {
+        "categories": [
+            CategoryBudget(row.name.data.strip(), row.headcount.data or 0, row.included.data,
+                           row.credit_per_worker.data or Decimal("0"))
+            for row in (entry.form for entry in form.categories)
+            if row.name.data and row.name.data.strip()
+        ],
+        "funding": funding_rows(form.funding),
+        "choices": {
+            row.form.service_code.data: networks.PartChoiceInput(
+                row.form.opted_in.data, row.form.people.data or 0, row.form.quantity.data or Decimal("0"))
+            for row in form.choices
+        },
+    }  # fmt: skip
 
 
 @parts_bp.route("/<int:plan_id>/parts/<int:firm_id>", methods=["GET", "POST"])
@@ -294,8 +292,7 @@ def part(plan_id: int, firm_id: int):
     form = _part_form(plan, part, firm) if request.method == "GET" else PartForm()
     if request.method == "POST":
         if form.validate_on_submit():
-            part = networks.start_part(db_session(), plan, firm, current_user)
-            _part_apply(plan, part, form)
+            part = networks.save_part(db_session(), plan, firm, current_user, **_part_values(form))
             plan_service.record_change(db_session(), plan, current_user, f"part:{firm.id}", {})
             db_session().commit()
             if "add_row" in request.form:
@@ -311,10 +308,10 @@ def part(plan_id: int, firm_id: int):
     elif request.args.get("rows") == "funding":
         form.funding.append_entry()
     items = {item.service_code: item for item in plan.items}
-    member = networks.annex(plan, part, firm)
+    member = plan_service.annex(plan, part, firm)
     problems = []
     if part is not None:
-        problems = plan_service.check_plan(get_plugins(current_app), networks.member_domain(plan, member))
+        problems = plan_service.check_plan(get_plugins(current_app), plan_service.member_value(plan, member))
     return render_template(
         "networks/part.html",
         plan=plan,
@@ -344,7 +341,7 @@ def annex(plan_id: int, firm_id: int):
 def demand(plan_id: int):
     """What the member firms together expect of each service and need area, to negotiate with providers."""
     plan = plan_for(plan_id)
-    if plan.network_id is None:
+    if not plan_service.kind_of(plan).has_member_parts:
         abort(404)
     domain = plan_service.to_domain(plan)
     services = pooled_demand(domain.basket, domain.annexes)
@@ -370,9 +367,10 @@ def demand(plan_id: int):
 def prepare_annexes(plan_id: int):
     """Render the joint document and every member's annex in the background, in both languages."""
     plan = plan_for(plan_id)
-    if plan.network_id is None or not sees_all_parts(plan):
+    kind = plan_service.kind_of(plan)
+    if not kind.has_member_parts or not kind.sees_everything(current_user, plan):
         abort(404)
     _checked_action()
     job = jobs.submit(current_app._get_current_object(), "render_annexes", {"plan_id": plan.id, "languages": ["it", "en"]},
-                      network_id=plan.network_id, user_id=current_user.id)  # fmt: skip
+                      user_id=current_user.id, **kind.owner_scope(plan))  # fmt: skip
     return redirect(url_for("jobs.show", job_id=job.id))

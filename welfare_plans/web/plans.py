@@ -29,8 +29,9 @@ from ..plugins import get_plugins
 from .access import can_edit, can_edit_plan, firm_for, plan_for, sees_all_parts
 from .cache import page_cache
 from .labels import BENEFICIARY_GROUPS, need_area_label
-from .plan_forms import ActionForm, DuplicateForm, NewPlanForm
-from .wizard import STEPS, step_of
+from .plan_forms import FUNDING_KINDS, ActionForm, DuplicateForm, NewPlanForm
+from .wizard import step_of
+from .wizard_steps import wizard_steps
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -111,7 +112,7 @@ def overview(plan_id: int):
     # plain rows, one query built once: no ORM bookkeeping on the cached path
     rows = db_session().connection().execute(_VERSIONS, {"plan_id": plan_id}).all()
     row = next((row for row in rows if row.id == plan_id), None)
-    if row is None or row.network_id is not None:  # a joint plan moves with every member: never cached
+    if row is None or not plan_service.kind_for(row.network_id).overview_cacheable:
         plan = plan_for(plan_id)
         return _joint_overview(plan, plan_service.to_domain(plan))
     role = current_user.role_in(row.firm_id)
@@ -139,7 +140,8 @@ def _overview(plan, versions):
         problems=problems,
         items_by_area=by_area,
         step_of=step_of,
-        steps=STEPS,
+        steps=wizard_steps().titles,
+        kind=plan_service.kind_of(plan),
         action_form=ActionForm(),
         duplicate_form=DuplicateForm(data={"title": next_year_title(plan)}),
         can_edit=can_edit(plan.firm_id),
@@ -153,9 +155,9 @@ def _joint_overview(plan, domain):
     all_parts = sees_all_parts(plan)
     built = {annex.vat_number: annex for annex in domain.annexes}  # the roll-up made them already
     rows = [
-        (firm, part, built.get(firm.vat_number) or networks.annex(plan, part, firm),
+        (firm, part, built.get(firm.vat_number) or plan_service.annex(plan, part, firm),
          networks.can_see_part(current_user, plan, firm.id))
-        for firm, part in networks.members_by_firm(plan)
+        for firm, part in plan_service.members_by_firm(plan)
     ]  # fmt: skip
     return render_template(
         "plans/joint.html",
@@ -167,7 +169,8 @@ def _joint_overview(plan, domain):
         my_firms=[firm for firm, _part, _annex, visible in rows if firm.id in current_user.firm_ids],
         problems=plan_service.check_plan(get_plugins(current_app), domain) if all_parts else [],
         step_of=step_of,
-        steps=STEPS,
+        steps=wizard_steps().titles,
+        kind=plan_service.kind_of(plan),
         action_form=ActionForm(),
         duplicate_form=DuplicateForm(data={"title": next_year_title(plan)}),
         can_edit=can_edit_plan(plan),
@@ -182,19 +185,20 @@ def document(plan_id: int):
     A joint plan's document holds every member's annex: those who may see every part get it, rendered in
     the background (it can be long) the first time, so the request never waits for it."""
     plan = plan_for(plan_id)
-    domain = plan_service.to_domain(plan)
+    kind = plan_service.kind_of(plan)
+    if not kind.sees_everything(current_user, plan):
+        abort(404)
+    domain = kind.value(plan)
     language = request.args.get("lang", current_language())
     variant = "pdf/ua-1" if request.args.get("accessible") else "pdf/a-3u"
     if language not in documents.LANGUAGES:
         abort(404)
     app = current_app._get_current_object()
-    if plan.is_joint:
-        if not sees_all_parts(plan):
-            abort(404)
+    if kind.document_in_background:
         path = documents.cached_path(app, domain, language, variant)
         if path is None:
             job = jobs.submit(app, "render_annexes", {"plan_id": plan.id, "languages": [language], "variant": variant},
-                              network_id=plan.network_id, user_id=current_user.id)  # fmt: skip
+                              user_id=current_user.id, **kind.owner_scope(plan))  # fmt: skip
             flash(
                 _(
                     "The document is being prepared with every member's annex; it will be listed here when ready."
@@ -305,12 +309,9 @@ def duplicate(plan_id: int):
 @bp.get("/<int:plan_id>/history")
 def history(plan_id: int):
     plan = plan_for(plan_id)
-    changes = plan_service.history(db_session(), plan)
-    if plan.is_joint and not sees_all_parts(
-        plan
-    ):  # who saved another member's part is that member's business
-        mine = {f"part:{firm_id}" for firm_id in current_user.firm_ids}
-        changes = [c for c in changes if not c.action.startswith("part:") or c.action in mine]
+    changes = plan_service.kind_of(plan).visible_changes(
+        current_user, plan, plan_service.history(db_session(), plan)
+    )
     return render_template("plans/history.html", plan=plan, changes=changes, label=change_label)
 
 
@@ -322,31 +323,19 @@ def compare(plan_id: int):
     return render_template("plans/compare.html", plan=plan, other=other, rows=rows, label=change_label)
 
 
-FIELD_LABELS = {
-    "title": N_("Title"),
-    "fiscal_year": N_("Fiscal year"),
-    "period_start": N_("Starts on"),
-    "period_end": N_("Ends on"),
-    "legal_basis": N_("Legal basis"),
-    "agreement_reference": N_("Agreement or regulation referred to"),
-    "objectives": N_("Objectives"),
-    "needs": N_("Needs the plan answers"),
-    "territory": N_("Territory served"),
-    "family_count": N_("How many family members"),
-    "former_count": N_("How many former employees"),
-    "citizens_count": N_("How many citizens"),
-    "open_to_member_employees": N_("Open to the employees of every member firm"),
-    "steering_committee": N_("Steering committee"),
-    "new_hires_rule": N_("Workers hired during the period get"),
-    "unused_credit_rule": N_("Credit not used by the end of the period"),
-    "claims_deadline_days": N_("Days to ask for a reimbursement after the expense"),
-    "usage_notes": N_("How to use the benefits"),
+# what a row of the plan (a category, a basket item) says, beside the fields each wizard step declares
+ROW_LABELS = {
     "headcount": N_("Workers"),
     "credit_per_worker": N_("Welfare credit per worker (euro)"),
     "quantity": N_("Quantity"),
     "price": N_("Price"),
     "beneficiary_group": N_("For"),
 }
+
+
+def _label(key: str) -> str:
+    label = wizard_steps().labels().get(key)
+    return str(label) if label is not None else _(ROW_LABELS.get(key, key))
 
 
 def change_label(key: str) -> str:
@@ -357,10 +346,8 @@ def change_label(key: str) -> str:
         attribute = attribute.lstrip(".")
         subject = {"funding": _("Funding"), "partner": _("Partner")}.get(kind, name)
         if kind == "funding":
-            from .plan_forms import FUNDING_KINDS
-
             return f"{subject}: {FUNDING_KINDS.get(name, name)}"
         if kind == "partner":
             return f"{subject}: {name}"
-        return f"{subject}: {_(FIELD_LABELS.get(attribute, attribute))}"
-    return _(FIELD_LABELS.get(key, key))
+        return f"{subject}: {_label(attribute)}"
+    return _label(key)
