@@ -72,7 +72,7 @@ def test_demo_load_twice_changes_nothing_the_second_time(make_app):
 
     from welfare_plans.demo import DEMO_HR
     from welfare_plans.models import Firm, Plan
-    from welfare_plans.plans import check_plan, to_domain
+    from welfare_plans.plans import FIRM, JOINT, check_plan, kind_of, to_domain
 
     app = make_app()
     runner = app.test_cli_runner()
@@ -92,7 +92,7 @@ def test_demo_load_twice_changes_nothing_the_second_time(make_app):
         firms = session.scalars(select(Firm)).all()
         assert len(firms) == 9 and all(iva.is_valid(firm.vat_number) for firm in firms)  # the pact's members
         plan, joint = session.scalars(select(Plan).order_by(Plan.id)).all()
-        assert joint.is_joint and len(joint.parts) == 9
+        assert kind_of(joint) is JOINT and kind_of(plan) is FIRM and len(joint.parts) == 9
         joint_problems = check_plan(app.extensions["welfare_plans.plugins"], to_domain(joint))
         assert [p for p in joint_problems if p.severity == "error"] == []  # the coordinator can finalise it
         assert plan.status == "final"

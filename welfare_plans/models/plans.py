@@ -87,10 +87,6 @@ class Plan(Base):
     def editable(self) -> bool:
         return self.status == "draft"
 
-    @property
-    def is_joint(self) -> bool:
-        return self.network_id is not None
-
 
 class PlanCategory(CategoryColumns, Base):
     """A worker category as a firm's plan includes it, with the welfare credit each worker gets."""
