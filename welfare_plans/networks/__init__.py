@@ -30,10 +30,13 @@ from .policy import (
     can_see_part,
     counted_parts,
     is_coordinator,
+    managed_firm_ids,
     member_firm_ids,
     network_role,
+    pending_invitations,
     plan_role,
     sees_all_parts,
+    visible_members,
 )
 from .queries import joint_plans_for, network_plans, visible_networks
 
@@ -49,11 +52,13 @@ __all__ = [
     "is_coordinator",
     "joint_plans_for",
     "leave",
+    "managed_firm_ids",
     "member_firm_ids",
     "membership",
     "network_plans",
     "network_role",
     "part_of",
+    "pending_invitations",
     "plan_role",
     "respond",
     "save_part",
@@ -62,5 +67,6 @@ __all__ = [
     "set_choices",
     "set_sharing_proposal",
     "start_part",
+    "visible_members",
     "visible_networks",
 ]

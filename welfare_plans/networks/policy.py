@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from ..accounts import HR_MANAGER
-from ..models import MemberPart, Network, Plan
+from ..models import MemberPart, Network, NetworkMember, Plan
 from .membership import membership
 
 
@@ -32,6 +32,31 @@ def network_role(user, network: Network) -> str | None:
     if member_firm_ids(user, network, ("invited",)):
         return "invited"
     return None
+
+
+def managed_firm_ids(user) -> set[int]:
+    """The firms the user acts for (as an HR manager) in networks: answering, leaving, agreeing."""
+    return {firm_id for firm_id in user.firm_ids if user.role_in(firm_id) == HR_MANAGER}
+
+
+def visible_members(user, network: Network) -> list[NetworkMember]:
+    """The members listed to the user: all of them to a coordinator; to others the active members and the
+    firms the user acts for, whatever their status (an invitation, a firm that declined or left)."""
+    if is_coordinator(user, network):
+        return list(network.members)
+    mine = managed_firm_ids(user)
+    return [m for m in network.members if m.status == "active" or m.firm_id in mine]
+
+
+def pending_invitations(user, networks: list[Network]) -> list[tuple[Network, NetworkMember]]:
+    """The invitations the user's firms have not answered yet."""
+    mine = set(user.firm_ids)
+    return [
+        (network, member)
+        for network in networks
+        for member in network.members
+        if member.status == "invited" and member.firm_id in mine
+    ]
 
 
 def counted_parts(plan: Plan) -> list[MemberPart]:

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from .. import documents, jobs, networks
 from .. import plans as plan_service
-from ..accounts import HR_MANAGER
 from ..catalog import services_by_need_area
 from ..db import db_session
 from ..domain.network import demand_by_need_area, pooled_demand
@@ -48,12 +47,7 @@ def index():
     return render_template(
         "networks/index.html",
         networks=[(network, networks.network_role(current_user, network)) for network in mine],
-        invitations=[
-            (network, member)
-            for network in mine
-            for member in network.members
-            if member.status == "invited" and member.firm_id in current_user.firm_ids
-        ],
+        invitations=networks.pending_invitations(current_user, mine),
         action_form=ActionForm(),
     )
 
@@ -84,18 +78,14 @@ def show(network_id: int):
 def _show(network, invite_form):
     role = networks.network_role(current_user, network)
     plans = networks.network_plans(db_session(), [network]) if role != "invited" else []
-    my_firms = {firm_id for firm_id in current_user.firm_ids if current_user.role_in(firm_id) == HR_MANAGER}
+    my_firms = networks.managed_firm_ids(current_user)
     return render_template(
         "networks/show.html",
         network=network,
         role=role,
         plans=plans,
         my_firms=my_firms,
-        members=[
-            m
-            for m in network.members
-            if role == "coordinator" or m.status == "active" or m.firm_id in my_firms
-        ],
+        members=networks.visible_members(current_user, network),
         invite_form=invite_form,
         action_form=ActionForm(),
         territory=territory_text(network.territory_municipalities, network.territory_provinces).replace(
