@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from .models import Invitation, LoginFailure, Membership, User
 from .models.accounts import HasRoles
 
+HR_MANAGER = "hr_manager"  # a person's role in a firm: edits the firm's plans
+VIEWER = "viewer"  # reads them
 MIN_PASSWORD_LENGTH = 10
 INVITATION_DAYS = 7
 
@@ -127,7 +129,7 @@ def find_invitation(session: Session, token: str) -> Invitation | None:
 
 def accept_invitation(session: Session, invitation: Invitation, user: User) -> None:
     if invitation.firm_id is not None:
-        add_membership(session, user, invitation.firm_id, invitation.role or "viewer")
+        add_membership(session, user, invitation.firm_id, invitation.role or VIEWER)
     if invitation.is_platform_admin:
         user.is_platform_admin = True
     invitation.accepted_at = utcnow()
