@@ -45,7 +45,7 @@ def test_an_hr_manager_prepares_every_pdf_in_the_background_and_gets_them(app, d
 
 
 def test_the_same_work_asked_twice_while_queued_is_one_job(app, demo, monkeypatch):
-    monkeypatch.setattr(jobs, "dispatch", lambda app, job_id: None)  # nothing runs: both stay queued
+    monkeypatch.setattr(jobs.runner, "dispatch", lambda app, job_id: None)  # nothing runs: both stay queued
     first = jobs.submit(app, "render_documents", {"plan_ids": [demo["plan_id"]]}, firm_id=demo["firm_id"])
     second = jobs.submit(app, "render_documents", {"plan_ids": [demo["plan_id"]]}, firm_id=demo["firm_id"])
     assert first.id == second.id
@@ -61,7 +61,7 @@ def test_a_failed_job_says_why_and_can_be_retried(app, demo, monkeypatch):
             raise OSError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(documents, "cached_document", flaky)
+    monkeypatch.setattr(documents.cache, "cached_document", flaky)
     job = jobs.submit(app, "render_documents", {"plan_ids": [demo["plan_id"]], "languages": ["it", "en"]},
                       firm_id=demo["firm_id"])  # fmt: skip
     drain(app)

@@ -1,12 +1,7 @@
-"""Background jobs, on Celery workers when a broker is configured, in a thread of the app otherwise.
+"""The generic runner: a job and its units as rows, dispatching them, running one unit, counting progress.
 
-A job is a list of units (one document each), stored as rows. With a broker, each unit is a Celery task
-of its own, so worker processes render a job's units in parallel; without one, a thread of the app runs
-them one after another. The same :func:`run_unit` does the work in both. Every unit is idempotent
-(documents are written to a temporary file, renamed, and named by a hash of their content), so a unit
-retried, delivered twice, or resumed after its worker died never produces a second or half-written file;
-units already done are skipped. The job's progress and status are counted from its units in one
-statement, so workers finishing units at the same moment never lose each other's progress.
+The runner knows no kind of job: it asks the app's registry (:mod:`.registry`) for the kind's units and
+for the code that does one. :func:`run_unit` is the same code on a Celery worker and in the app's thread.
 """
 
 from __future__ import annotations
@@ -17,46 +12,27 @@ import logging
 import traceback
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
 
-from .db import get_db
-from .models import Job, JobUnit
+from ..db import get_db
+from ..models import Job, JobUnit
+from .executors import ThreadExecutor
+from .registry import NO_ACCESS, JobAccess, get_jobs
 
 log = logging.getLogger(__name__)
-TASK_NAME = "welfare_plans.run_job"  # the whole job, in order (kept for messages queued before units)
-UNIT_TASK_NAME = "welfare_plans.run_unit"
-EXTENSION_KEY = "welfare_plans.jobs"
 
 
 def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-@dataclass(frozen=True)
-class JobKind:
-    """What a kind of job does: its units of work, and how to do one (returning a result to show)."""
-
-    units: Callable[[Flask, dict], list]
-    run_unit: Callable[[Flask, object], dict]
-
-
-KINDS: dict[str, JobKind] = {}
-
-
-def job_kind(name: str):
-    def register(cls):
-        KINDS[name] = cls()
-        return cls
-
-    return register
-
-
 def job_key(kind: str, params: dict) -> str:
+    """The same work asked twice has the same key."""
     return hashlib.sha256(json.dumps([kind, params], sort_keys=True).encode()).hexdigest()
 
 
@@ -88,12 +64,12 @@ def create(
 
 def _plan_units(app: Flask, job: Job) -> None:
     """The job's units of work, as rows waiting to run."""
-    units = KINDS[job.kind].units(app, job.params)
+    units = get_jobs(app).kind(job.kind).plan_units(app, job.params)
     job.units = [JobUnit(position=i, unit=unit, status="pending") for i, unit in enumerate(units)]
     job.total = len(job.units)
 
 
-def submit(app: Flask, kind: str, params: dict, **owner) -> Job:
+def submit(app: Flask, kind: str, params: dict, **owner: Any) -> Job:
     """Queue a job; the same work already queued or running is not queued twice. ``owner``: the
     ``firm_id`` or ``network_id`` whose people may see it, and the ``user_id`` who asked."""
     job, new = create(app, kind, params, **owner)
@@ -122,36 +98,24 @@ def retry(app: Flask, job_id: str) -> None:
 
 
 def dispatch(app: Flask, job_id: str) -> None:
+    """Hand the job's unfinished units to the Celery workers when a broker is configured (one task each),
+    otherwise to the app's job thread."""
     broker = app.config.get("CELERY_BROKER_URL")
     if broker:
-        client = celery_client(broker)
-        for position in _unfinished(app, job_id):
-            client.send_task(UNIT_TASK_NAME, args=[job_id, position])
+        get_jobs(app).sender(broker).send_units(job_id, _unfinished(app, job_id))
     else:
         executor(app).submit(_run_logged, app, job_id)
 
 
-def executor(app: Flask) -> ThreadPoolExecutor:
-    """One background thread per app process, for installs without a broker."""
-    if EXTENSION_KEY not in app.extensions:
-        app.extensions[EXTENSION_KEY] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="welfare-jobs")
-    return app.extensions[EXTENSION_KEY]
+def executor(app: Flask) -> ThreadExecutor:
+    """The app's job thread, for installs without a broker."""
+    return get_jobs(app).threads
 
 
-_clients: dict[str, object] = {}
-
-
-def celery_client(broker: str):
-    """A Celery client that only sends tasks: the web app never imports the worker's code."""
-    if broker not in _clients:
-        from celery import Celery
-
-        client = Celery("welfare_plans", broker=broker)
-        client.conf.update(
-            task_serializer="json", accept_content=["json"], broker_connection_retry_on_startup=True
-        )
-        _clients[broker] = client
-    return _clients[broker]
+def access(app: Flask, user: Any, job: Job | None) -> JobAccess:
+    """What ``user`` (a signed-in person) may do with ``job``, as the job's kind decides."""
+    kind = get_jobs(app).kinds.get(job.kind) if job is not None else None
+    return kind.access(user, job) if kind is not None else NO_ACCESS
 
 
 def _run_logged(app: Flask, job_id: str) -> None:
@@ -206,7 +170,7 @@ def run_unit(app: Flask, job_id: str, position: int) -> None:
         if job.status != "failed":
             job.status = "running"
         job.started_at = job.started_at or now()
-        kind, work = KINDS[job.kind], unit.unit
+        kind, work = get_jobs(app).kind(job.kind), unit.unit
         session.commit()
         try:
             result = kind.run_unit(app, work)
@@ -226,7 +190,7 @@ def run_unit(app: Flask, job_id: str, position: int) -> None:
         session.close()
 
 
-def _recount(session, job_id: str, error: str | None = None) -> None:
+def _recount(session: Session, job_id: str, error: str | None = None) -> None:
     """The job's progress and status from its units, in one statement (workers may finish together)."""
 
     def count(status: str):
@@ -244,111 +208,3 @@ def _recount(session, job_id: str, error: str | None = None) -> None:
         values["error"] = error
     session.execute(update(Job).where(Job.id == job_id).values(**values))
     session.commit()
-
-
-# -- kinds of job ------------------------------------------------------------------------------------------
-@job_kind("render_documents")
-class RenderDocuments:
-    """The PDF of each of ``plan_ids`` in each of ``languages``: one unit per document."""
-
-    def units(self, app: Flask, params: dict) -> list:
-        return [
-            [plan_id, language]
-            for plan_id in params["plan_ids"]
-            for language in params.get("languages", ["it"])
-        ]
-
-    def run_unit(self, app: Flask, unit) -> dict:
-        from . import documents
-        from .plans import to_domain
-
-        plan_id, language = unit
-        with app.app_context():
-            domain = to_domain(_plan(app, plan_id))
-            path = documents.cached_document(app, domain, language)
-        return {"plan_id": plan_id, "language": language, "title": domain.title, "file": path.name}
-
-
-@job_kind("render_annexes")
-class RenderAnnexes:
-    """A joint plan's document and each member firm's annex, in each of ``languages``: one unit each
-    (``"include_plan": false`` renders the annexes only).
-
-    The firms are worked out when the job is created; each unit renders the plan as it is when the unit
-    runs, so a job retried after a member changed its part renders the current figures.
-    """
-
-    def units(self, app: Flask, params: dict) -> list:
-        from .networks import counted_parts
-
-        plan_id, languages = params["plan_id"], params.get("languages", ["it"])
-        with app.app_context():
-            plan = _plan(app, plan_id)
-            firms = sorted(part.firm_id for part in counted_parts(plan))
-        variant = params.get("variant", "pdf/a-3u")
-        documents = [[plan_id, "plan", language, variant] for language in languages]
-        return (documents if params.get("include_plan", True) else []) + [
-            [plan_id, firm_id, language] for firm_id in firms for language in languages
-        ]
-
-    def run_unit(self, app: Flask, unit) -> dict:
-        from . import documents
-        from .models import Firm
-        from .plans import to_domain
-
-        plan_id, target, language, *variant = unit
-        with app.app_context():
-            domain = _joint_domain(app, plan_id, to_domain)
-            if target == "plan":
-                path = documents.cached_document(app, domain, language, *variant)
-                return {"plan_id": plan_id, "language": language, "title": domain.title, "file": path.name}
-            firm = get_db(app).session().get(Firm, target)
-            if firm is None or not any(annex.vat_number == firm.vat_number for annex in domain.annexes):
-                # the firm left the network while the job waited: nothing of it to render
-                return {"plan_id": plan_id, "language": language, "title": str(target), "skipped": True}
-            path = documents.cached_annex(app, domain, firm.vat_number, language)
-            return {"plan_id": plan_id, "firm_id": firm.id, "language": language, "title": firm.legal_name,
-                    "file": path.name}  # fmt: skip
-
-
-_domains: dict[tuple, object] = {}
-
-
-def _joint_domain(app: Flask, plan_id: int, to_domain):
-    """The joint plan as a value, built once for the units of a job that one worker process runs in a row.
-
-    A member's saved part moves the plan's ``updated_at``; joining, leaving or a firm's new name changes the
-    members' rows; the network's name and coordinating body are on the cover: all are in the key, so a
-    changed plan is built again."""
-    from .models import Firm, NetworkMember
-
-    plan = _plan(app, plan_id)
-    members = tuple(get_db(app).session().execute(
-        select(NetworkMember.firm_id, NetworkMember.status, Firm.legal_name, Firm.vat_number, Firm.municipality_code)
-        .join(Firm, Firm.id == NetworkMember.firm_id)
-        .where(NetworkMember.network_id == plan.network_id)
-        .order_by(NetworkMember.firm_id)
-    ))  # fmt: skip
-    network = plan.network
-    key = (
-        plan_id,
-        plan.updated_at,
-        plan.status,
-        network.name,
-        network.kind,
-        network.coordinating_body,
-        members,
-    )
-    if key not in _domains:
-        _domains.clear()  # one plan at a time: a worker renders one job's units, then the next job's
-        _domains[key] = to_domain(plan)
-    return _domains[key]
-
-
-def _plan(app: Flask, plan_id: int):
-    from .models import Plan
-
-    plan = get_db(app).session().get(Plan, plan_id)
-    if plan is None:
-        raise LookupError(f"plan {plan_id} no longer exists")
-    return plan
