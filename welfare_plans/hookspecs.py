@@ -107,7 +107,8 @@ def render_plan(
 
     :param plan: the plan as a :class:`welfare_plans.WelfarePlan` value.
     :param language: ``"it"`` or ``"en"``.
-    :param sections: every section contributed through ``plan_document_sections``, ordered.
+    :param sections: every section contributed through ``plan_document_sections`` to the document asked
+        for (the plan's, or a member firm's annex alone), ordered.
     :param variant: ``"pdf/a-3u"`` (archival, the default) or ``"pdf/ua-1"`` (tagged, accessible).
     :return: a :class:`welfare_plans.RenderedDocument`, or None to let the next plugin render.
     """
