@@ -95,7 +95,7 @@ def test_archival_pdf_a_by_default_and_tagged_pdf_ua_on_request(app, demo):
 def test_a_document_is_rendered_once_and_then_served_from_the_cache(app, demo, monkeypatch):
     calls = []
     real_render = documents.render
-    monkeypatch.setattr(documents, "render", lambda *args: calls.append(args) or real_render(*args))
+    monkeypatch.setattr(documents.rendering, "render", lambda *args: calls.append(args) or real_render(*args))
     client = app.test_client()
     login(client, DEMO_HR["email"], DEMO_HR["password"])
     url = f"/plans/{demo['id']}/document.pdf?download=1"

@@ -7,8 +7,10 @@ from helpers import csrf_token, login
 from sqlalchemy import select
 
 from welfare_plans import documents, jobs
+from welfare_plans.accounts import find_user
 from welfare_plans.db import db_session
-from welfare_plans.demo import DEMO_HR, load_demo
+from welfare_plans.demo import DEMO_COORDINATOR, DEMO_HR, DEMO_VIEWER, load_demo
+from welfare_plans.jobs import NO_ACCESS, JobAccess, JobKind
 from welfare_plans.models import Job, Plan
 
 
@@ -45,7 +47,7 @@ def test_an_hr_manager_prepares_every_pdf_in_the_background_and_gets_them(app, d
 
 
 def test_the_same_work_asked_twice_while_queued_is_one_job(app, demo, monkeypatch):
-    monkeypatch.setattr(jobs, "dispatch", lambda app, job_id: None)  # nothing runs: both stay queued
+    monkeypatch.setattr(jobs.runner, "dispatch", lambda app, job_id: None)  # nothing runs: both stay queued
     first = jobs.submit(app, "render_documents", {"plan_ids": [demo["plan_id"]]}, firm_id=demo["firm_id"])
     second = jobs.submit(app, "render_documents", {"plan_ids": [demo["plan_id"]]}, firm_id=demo["firm_id"])
     assert first.id == second.id
@@ -61,7 +63,7 @@ def test_a_failed_job_says_why_and_can_be_retried(app, demo, monkeypatch):
             raise OSError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(documents, "cached_document", flaky)
+    monkeypatch.setattr(documents.cache, "cached_document", flaky)
     job = jobs.submit(app, "render_documents", {"plan_ids": [demo["plan_id"]], "languages": ["it", "en"]},
                       firm_id=demo["firm_id"])  # fmt: skip
     drain(app)
@@ -94,3 +96,54 @@ def test_cli_renders_every_plan_with_a_progress_bar(app, demo):
     assert result.exit_code == 0, result.output
     # the firm's plan and the network's joint plan, in two languages
     assert "rendering documents" in result.output and "4 documents ready" in result.output
+
+
+def test_who_may_see_and_retry_a_document_job_is_the_kinds_rule(app, demo, monkeypatch):
+    monkeypatch.setattr(jobs.runner, "dispatch", lambda app, job_id: None)
+    with app.app_context():
+        joint = db_session().scalar(select(Plan).where(Plan.network_id.is_not(None)))
+        firm_job = jobs.submit(
+            app, "render_documents", {"plan_ids": [demo["plan_id"]]}, firm_id=demo["firm_id"]
+        )
+        network_job = jobs.submit(app, "render_annexes", {"plan_id": joint.id}, network_id=joint.network_id)
+        command_line_job = jobs.submit(
+            app, "render_documents", {"plan_ids": [demo["plan_id"]], "languages": ["en"]}
+        )
+        hr, viewer, coordinator = (
+            find_user(db_session(), p["email"]) for p in (DEMO_HR, DEMO_VIEWER, DEMO_COORDINATOR)
+        )
+        assert jobs.access(app, hr, firm_job) == JobAccess(may_see=True, may_retry=True)
+        assert jobs.access(app, viewer, firm_job) == JobAccess(may_see=True, may_retry=False)
+        assert jobs.access(app, coordinator, firm_job) == NO_ACCESS
+        assert jobs.access(app, coordinator, network_job) == JobAccess(may_see=True, may_retry=True)
+        assert jobs.access(app, hr, network_job) == NO_ACCESS  # a member firm's people: not the network's job
+        assert jobs.access(app, hr, command_line_job) == NO_ACCESS
+        assert jobs.access(app, hr, None) == NO_ACCESS
+    client = app.test_client()
+    login(client, DEMO_VIEWER["email"], DEMO_VIEWER["password"])
+    assert client.get(f"/jobs/{firm_job.id}.json").status_code == 200
+    token = csrf_token(client, f"/jobs/{firm_job.id}")
+    assert client.post(f"/jobs/{firm_job.id}/retry", data={"csrf_token": token}).status_code == 403
+    assert client.get(f"/jobs/{network_job.id}").status_code == 404
+
+
+def test_a_job_kind_registered_with_one_app_runs_through_the_runner_and_is_unknown_to_another(app, make_app):
+    seen = []
+    word_lengths = JobKind(
+        "word_lengths",
+        plan_units=lambda app, params: [[word] for word in params["words"]],
+        run_unit=lambda app, unit: seen.append(unit) or {"word": unit[0], "length": len(unit[0])},
+        access=lambda user, job: NO_ACCESS,
+    )
+    jobs.register_kind(app, word_lengths)
+    with pytest.raises(ValueError, match="already registered"):
+        jobs.register_kind(app, word_lengths)
+    job = jobs.submit(app, "word_lengths", {"words": ["piano", "welfare"]})
+    drain(app)
+    with app.app_context():
+        done = db_session().get(Job, job.id)
+        assert (done.status, done.progress, done.total) == ("done", 2, 2)
+        assert [(r["word"], r["length"]) for r in done.results] == [("piano", 5), ("welfare", 7)]
+    assert seen == [["piano"], ["welfare"]]
+    with pytest.raises(LookupError, match="word_lengths"):
+        jobs.create(make_app(), "word_lengths", {"words": ["rete"]})

@@ -7,13 +7,15 @@ from decimal import Decimal
 
 import pypdf
 import pytest
+from helpers import plugin_folder
 from sqlalchemy import select
 
-from welfare_plans import documents
+from welfare_plans import DocumentSection, documents, hookimpl
 from welfare_plans.db import db_session
 from welfare_plans.demo import DEMO_NETWORK, load_demo
 from welfare_plans.models import Network, Plan
 from welfare_plans.plans import to_domain
+from welfare_plans.plugins import PluginRecord, get_plugins
 
 AMOUNT = r"([\d.]+,\d\d) €"
 
@@ -99,3 +101,35 @@ def test_a_members_annex_alone_says_which_plan_it_belongs_to(app, demo_network):
     assert text.count("Impresa aderente") == 1  # just this firm's annex
     other = next(f["firm"] for v, f in demo_network["expected"].items() if v != vat)
     assert other not in text
+
+
+class PlanWideNote:
+    """A plugin written before annexes came through the hook: its implementation does not take annex_of."""
+
+    @hookimpl
+    def plan_document_sections(self, plan, language):
+        return [
+            DocumentSection("plan-wide-note", "Nota sul piano", "<p>Una nota per il piano intero.</p>", 115)
+        ]
+
+
+def test_an_outside_plugin_is_asked_for_a_members_annex_through_the_hook(make_app, tmp_path):
+    app = make_app(PLUGINS_DIR=plugin_folder(tmp_path, "annex_notes.py"))
+    get_plugins(app).register(PluginRecord("plan-wide-note", "local"), PlanWideNote())
+    with app.app_context():
+        load_demo(app)
+        domain = to_domain(db_session().scalar(select(Plan).where(Plan.network_id.is_not(None))))
+    first, second = domain.annexes[:2]
+
+    text = text_of(documents.render_annex(app, domain, first.vat_number, "it").content)
+    assert f"Sportello welfare per i lavoratori di {first.firm_name}." in text  # the outside plugin's answer
+    assert f"Partita IVA {first.vat_number}" in text and text.count("Impresa aderente") == 1  # the built-in's
+    assert second.firm_name not in text
+    assert "Una nota per il piano intero" not in text  # not asked: it cannot tell an annex from the plan
+    with pytest.raises(LookupError):
+        documents.render_annex(app, domain, "00000000000", "it")
+
+    with app.test_request_context():
+        keys = [section.key for section in documents.collect_sections(app, domain, "it")]
+    assert "annex-notes" not in keys  # the whole document: the plugin adds nothing to it
+    assert "plan-wide-note" in keys and {f"annex-{a.vat_number}" for a in domain.annexes} <= set(keys)

@@ -33,7 +33,7 @@ ALLOWED_BRANCHES = {
     "templates/document/plan.html": 1,
     "templates/document/sections/preamble.html": 1,
     # a job belongs to a firm or to a network (not to a plan): who may see it follows from that
-    "welfare_plans/web/jobs.py": 2,
+    "welfare_plans/documents/job_kinds.py": 1,
 }
 # ``is_joint``, ``network_id is (not) None``, or an ``if`` (Python or Jinja) that tests a ``network_id``,
 # unless it hands the id to ``kind_for``

@@ -80,7 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Configuration comes from the package defaults, then ``instance/config.py`` and ``WELFARE_*``
     environment variables; tests pass ``test_config`` instead of both.
     """
-    from . import catalog, cli, config, i18n, schema, web
+    from . import catalog, cli, config, documents, i18n, jobs, schema, web
     from .db import Database
     from .plugins import EXTENSION_KEY, PluginError, build_plugins
 
@@ -94,6 +94,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.finish(app)
 
     database = Database(app)
+    jobs.init_app(app)
+    documents.init_app(app)  # registers the document jobs
     plugins = build_plugins(app.config, __version__)
     app.extensions[EXTENSION_KEY] = plugins
     app.extensions[CONTRIBUTIONS_KEY] = catalog.collect(plugins)

@@ -130,7 +130,7 @@ def find_invitation(session: Session, token: str) -> Invitation | None:
 
 def accept_invitation(session: Session, invitation: Invitation, user: User) -> None:
     if invitation.firm_id is not None:
-        add_membership(session, user, invitation.firm_id, invitation.role or "viewer")
+        add_membership(session, user, invitation.firm_id, invitation.role or VIEWER)
     if invitation.is_platform_admin:
         user.is_platform_admin = True
     invitation.accepted_at = utcnow()

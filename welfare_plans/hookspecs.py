@@ -73,19 +73,25 @@ def validate_plan(plan: WelfarePlan) -> list[PlanProblem]:
 
 
 @hookspec
-def plan_document_sections(plan: WelfarePlan, language: str) -> list[DocumentSection]:
-    """Contribute sections to a plan's document.
+def plan_document_sections(plan: WelfarePlan, language: str, annex_of: str | None) -> list[DocumentSection]:
+    """Contribute sections to a plan's document, or to one member firm's annex to a joint plan.
 
     The built-in ``plan_document`` plugin contributes the sections every Italian plan regulation has
     (preamble, purpose, beneficiaries, definitions, duration, budget, basket, rules of use, new hires and
-    unused credit, governance, privacy and changes, signatures); a provider may add its service terms,
-    the tax rules their own section. Called inside the app, with the page language forced to
-    ``language``, so ``flask.render_template`` and gettext speak the document's language.
+    unused credit, governance, privacy and changes, signatures), for a joint plan the section on the
+    network and one annex per member firm, and a firm's annex alone when ``annex_of`` asks for it; a
+    provider may add its service terms, the tax rules their own section. Called inside the app, with the
+    page language forced to ``language``, so ``flask.render_template`` and gettext speak the document's
+    language.
 
     :param plan: the plan as a :class:`welfare_plans.WelfarePlan` value.
     :param language: ``"it"`` or ``"en"``.
-    :return: a list of :class:`welfare_plans.DocumentSection`; all results are collected and ordered
-        by ``position``. A plugin that raises is reported and its sections left out.
+    :param annex_of: None when the plan's document is asked for (a joint plan's includes every annex);
+        a member firm's VAT number when that firm's annex is asked for on its own, to hand its workers.
+        An implementation that does not take ``annex_of`` is asked for the plan's document only.
+    :return: a list of :class:`welfare_plans.DocumentSection` for the document asked for (an empty list
+        for a document the plugin adds nothing to); all results are collected and ordered by
+        ``position``. A plugin that raises is reported and its sections left out.
     """
 
 
@@ -101,7 +107,8 @@ def render_plan(
 
     :param plan: the plan as a :class:`welfare_plans.WelfarePlan` value.
     :param language: ``"it"`` or ``"en"``.
-    :param sections: every section contributed through ``plan_document_sections``, ordered.
+    :param sections: every section contributed through ``plan_document_sections`` to the document asked
+        for (the plan's, or a member firm's annex alone), ordered.
     :param variant: ``"pdf/a-3u"`` (archival, the default) or ``"pdf/ua-1"`` (tagged, accessible).
     :return: a :class:`welfare_plans.RenderedDocument`, or None to let the next plugin render.
     """

@@ -115,13 +115,17 @@ class Plugins:
         log.warning("plugin %s", problem)
 
     # -- calling ---------------------------------------------------------------------------------------
-    def call_each(self, hook_name: str, **kwargs: Any) -> dict[str, Any]:
+    def call_each(self, hook_name: str, only_taking: str | None = None, **kwargs: Any) -> dict[str, Any]:
         """Call ``hook_name`` on each active plugin separately and return the results by plugin name.
 
-        A plugin that raises is recorded as failed, unregistered, and left out of the results.
+        A plugin that raises is recorded as failed, unregistered, and left out of the results. With
+        ``only_taking``, only the implementations that take that argument are called (an argument added
+        to a hook later, which older implementations cannot see).
         """
         results: dict[str, Any] = {}
         for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
+            if only_taking is not None and only_taking not in impl.argnames:
+                continue
             record = self.records[impl.plugin_name]
             try:
                 results[impl.plugin_name] = impl.function(**{name: kwargs[name] for name in impl.argnames})

@@ -37,7 +37,9 @@ def _svg_data_uri(svg: str) -> str:
 
 
 @hookimpl
-def plan_document_sections(plan: WelfarePlan, language: str) -> list[DocumentSection]:
+def plan_document_sections(plan: WelfarePlan, language: str, annex_of: str | None) -> list[DocumentSection]:
+    if annex_of is not None:  # one member firm's annex, printed on its own
+        return annex_sections(plan, language, only=annex_of)
     from ..web.labels import BENEFICIARY_GROUPS, need_area_label
 
     charts = {
