@@ -6,15 +6,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, func, select
 
-from welfare_plans import CONTRIBUTIONS_KEY
-from welfare_plans.catalog import CatalogQuery, search_services, sync_catalog
+from welfare_plans.catalog import CatalogQuery, get_contributions, search_services, sync_catalog
 from welfare_plans.db import db_session, get_db
 from welfare_plans.domain.territory import gazetteer
 from welfare_plans.models import CatalogProvider, CatalogService
 
 
 def contributions(app):
-    return app.extensions[CONTRIBUTIONS_KEY]
+    return get_contributions(app)
 
 
 def test_first_sync_creates_every_service_and_a_second_changes_nothing(make_app):
