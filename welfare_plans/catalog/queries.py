@@ -29,6 +29,8 @@ class CatalogQuery:
 
 @dataclass
 class Page:
+    """One page of services, with the number of matches in all."""
+
     items: list[CatalogService]
     total: int
     page: int
@@ -36,6 +38,7 @@ class Page:
 
     @property
     def pages(self) -> int:
+        """How many pages the matches fill (at least one, even when there are none)."""
         return max(1, -(-self.total // self.per_page))
 
 

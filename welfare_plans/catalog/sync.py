@@ -32,6 +32,7 @@ class Counts:
 
     @property
     def changed(self) -> int:
+        """Rows written: everything but the unchanged ones."""
         return self.created + self.updated + self.restored + self.withdrawn
 
 
@@ -44,9 +45,11 @@ class SyncReport:
 
     @property
     def changed(self) -> bool:
+        """Whether the sync wrote anything."""
         return bool(self.providers.changed or self.services.changed)
 
     def to_dict(self) -> dict:
+        """The counts as plain dicts, for JSON."""
         return {
             "providers": dataclasses.asdict(self.providers),
             "services": dataclasses.asdict(self.services),
