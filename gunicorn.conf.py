@@ -7,6 +7,8 @@ Every setting can be overridden with an environment variable of the same name pr
 import multiprocessing
 import os
 
+from welfare_plans.catalog import run_startup_sync
+
 
 def _setting(name: str, default):
     value = os.environ.get(f"WELFARE_GUNICORN_{name.upper()}")
@@ -31,6 +33,13 @@ max_requests_jitter = _setting("max_requests_jitter", 200)
 # the app (plugins, gazetteer, translations) is built once in the master and workers fork from it, so a
 # recycled worker is serving again at once; each worker then opens database connections of its own
 preload_app = _setting("preload_app", True)
+
+
+def on_starting(server):
+    """With preload_app the master has built the app: sync the catalog there, once, before workers fork,
+    so that none of them (nor a recycled one) syncs at its first request."""
+    if server.cfg.preload_app:
+        run_startup_sync(server.app.wsgi())
 
 
 def post_fork(server, worker):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from welfare_plans import CONTRIBUTIONS_KEY, create_app, schema
-from welfare_plans.catalog import collect, sync_catalog
+from welfare_plans import create_app, schema
+from welfare_plans.catalog import collect, set_contributions, sync_catalog
 from welfare_plans.db import get_db, normalise_url
 from welfare_plans.plugins import PluginRecord
 
@@ -54,7 +54,7 @@ def run(size: int, database_url: str) -> float:
     started = time.perf_counter()
     contributions = collect(plugins)
     validated = time.perf_counter() - started
-    app.extensions[CONTRIBUTIONS_KEY] = contributions
+    set_contributions(app, contributions)
     with app.app_context():
         session = get_db(app).session()
         started = time.perf_counter()

@@ -18,10 +18,10 @@ import weasyprint
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from welfare_plans import CONTRIBUTIONS_KEY, create_app, documents, schema
+from welfare_plans import create_app, documents, schema
 from welfare_plans import plans as plan_service
 from welfare_plans.builtin.pdf_renderer import document_html
-from welfare_plans.catalog import collect, sync_catalog
+from welfare_plans.catalog import collect, get_contributions, set_contributions, sync_catalog
 from welfare_plans.db import get_db
 from welfare_plans.demo import DEMO_HR, load_demo
 from welfare_plans.models import CatalogService, Plan
@@ -58,11 +58,11 @@ def main() -> None:
         schema.upgrade(app)
         plugins = app.extensions["welfare_plans.plugins"]
         plugins.register(PluginRecord("generated", "local"), GeneratedCatalog(EXTRA_ITEMS))
-        app.extensions[CONTRIBUTIONS_KEY] = collect(plugins)
+        set_contributions(app, collect(plugins))
         with app.app_context():
             session = get_db(app).session()
             load_demo(app)
-            sync_catalog(session, app.extensions[CONTRIBUTIONS_KEY])
+            sync_catalog(session, get_contributions(app))
             plan = session.scalar(select(Plan))
             for service in session.scalars(select(CatalogService).where(CatalogService.code.like("bench.%"))):
                 plan_service.add_service(plan, service, "workers", Decimal("3"))

@@ -22,5 +22,5 @@ values of environment variables are parsed as JSON when they can be (``WELFARE_P
 # Refuse to start when a plugin fails to load or returns invalid data (on in tests and CI).
 # PLUGINS_STRICT = True
 
-# Sync what plugins contribute into the catalog every time the app starts.
+# Sync what plugins contribute into the catalog when a server starts serving (flask commands never do).
 # CATALOG_SYNC_ON_STARTUP = True

@@ -113,11 +113,9 @@ def make_app(database_url, tmp_path):
 def app(make_app):
     app = make_app()
     with app.app_context():
-        from welfare_plans.catalog import sync_catalog
+        from welfare_plans.catalog import get_contributions, sync_catalog
 
-        sync_catalog(
-            app.extensions["welfare_plans.db"].session(), app.extensions["welfare_plans.contributions"]
-        )
+        sync_catalog(app.extensions["welfare_plans.db"].session(), get_contributions(app))
     return app
 
 

@@ -6,15 +6,20 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, func, select
 
-from welfare_plans import CONTRIBUTIONS_KEY
-from welfare_plans.catalog import CatalogQuery, search_services, sync_catalog
+from welfare_plans.catalog import (
+    CatalogQuery,
+    get_contributions,
+    search_services,
+    set_contributions,
+    sync_catalog,
+)
 from welfare_plans.db import db_session, get_db
 from welfare_plans.domain.territory import gazetteer
 from welfare_plans.models import CatalogProvider, CatalogService
 
 
 def contributions(app):
-    return app.extensions[CONTRIBUTIONS_KEY]
+    return get_contributions(app)
 
 
 def test_first_sync_creates_every_service_and_a_second_changes_nothing(make_app):
@@ -167,6 +172,8 @@ def test_the_catalog_page_runs_the_same_number_of_queries_whatever_it_shows(make
     statements.clear()
     client.get("/catalog/?page=2&place=TO")
     assert len(statements) == first
+    # docs/architecture.md: at most three queries (ids, their count, the page) plus two eager loads
+    assert first <= 3 + 2, statements
 
 
 def test_what_a_user_types_is_escaped_in_the_error_next_to_the_field(client):
@@ -327,3 +334,63 @@ def test_a_bulk_first_sync_stores_every_service_with_its_own_places_and_groups(m
         found = search_services(session, CatalogQuery(text="5999"))
         assert [service.code for service in found.items] == ["bench.5999"]
         assert not sync_catalog(session, contributed).changed
+
+
+def active_services(app) -> int:
+    with app.app_context():
+        return db_session().scalar(
+            select(func.count()).select_from(CatalogService).where(CatalogService.withdrawn_at.is_(None))
+        )
+
+
+def test_the_start_up_sync_runs_before_the_first_request_and_only_once(make_app):
+    app = make_app(CATALOG_SYNC_ON_STARTUP=True)
+    assert active_services(app) == 0  # building the app (as every flask command does) syncs nothing
+    client = app.test_client()
+    assert "15 servizi trovati" in client.get("/catalog/").get_data(as_text=True)
+    everything = get_contributions(app)
+    without = replace(everything, service_types=dict(everything.service_types))
+    del without.service_types["girotondo.summer-camp"]
+    set_contributions(app, without)  # a later request would withdraw the camp if it synced again
+    assert "15 servizi trovati" in client.get("/catalog/").get_data(as_text=True)
+    assert active_services(app) == 15
+
+
+def test_a_server_that_forks_workers_syncs_once_in_its_master(make_app):
+    """gunicorn with preload_app builds the app in its master: the catalog is synced there, before the
+    workers fork, and a worker's first request does not sync again."""
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    settings = runpy.run_path(str(Path(__file__).parent.parent / "gunicorn.conf.py"))
+
+    def master(app, preload_app: bool):
+        return SimpleNamespace(
+            cfg=SimpleNamespace(preload_app=preload_app), app=SimpleNamespace(wsgi=lambda: app)
+        )
+
+    separate = make_app(CATALOG_SYNC_ON_STARTUP=True)
+    settings["on_starting"](master(separate, preload_app=False))  # each worker builds its own app
+    assert active_services(separate) == 0
+
+    preloaded = make_app(CATALOG_SYNC_ON_STARTUP=True)
+    settings["on_starting"](master(preloaded, preload_app=True))
+    assert active_services(preloaded) == 15
+    everything = get_contributions(preloaded)
+    with preloaded.app_context():
+        sync_catalog(db_session(), replace(everything, service_types={}))  # everything withdrawn
+    preloaded.test_client().get("/catalog/")  # a forked worker's first request
+    assert active_services(preloaded) == 0
+
+
+def test_the_start_up_sync_skips_a_schema_that_is_behind_and_the_app_still_answers(tmp_path, caplog):
+    from helpers import base_config
+
+    from welfare_plans import create_app
+
+    app = create_app(base_config(f"sqlite:///{tmp_path / 'empty.db'}", CATALOG_SYNC_ON_STARTUP=True))
+    with caplog.at_level("INFO", logger="welfare_plans.catalog.startup"):
+        assert app.test_client().get("/health/live").status_code == 200
+    assert "database schema is not up to date" in caplog.text
+    app.extensions["welfare_plans.db"].engine.dispose()

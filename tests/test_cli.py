@@ -44,6 +44,35 @@ def test_catalog_sync_reports_what_changed(make_app):
     assert "services: 0 created, 0 updated, 0 restored, 0 withdrawn, 15 unchanged" in second.output
 
 
+def test_catalog_sync_right_after_installing_a_plugin_reports_what_it_created(
+    make_app, database_url, tmp_path
+):
+    """``flask catalog sync`` as an administrator runs it, in a process of its own, with the start-up sync
+    switched on: building the app for a command must not sync first and leave the command nothing to do."""
+    import os
+    import subprocess
+    import sys
+
+    from helpers import plugin_folder
+
+    make_app().test_cli_runner().invoke(args=["catalog", "sync"])  # the catalog before the new plugin
+    env = {
+        **os.environ,
+        "WELFARE_DATABASE_URL": database_url,
+        "WELFARE_SECRET_KEY": "tests-only-secret",
+        "WELFARE_PLUGINS_DIR": plugin_folder(tmp_path, "fourth_provider"),
+        "WELFARE_DOCUMENTS_DIR": str(tmp_path / "documents"),
+        "WELFARE_CATALOG_SYNC_ON_STARTUP": "true",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "welfare_plans", "catalog", "sync"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "providers: 1 created, 0 updated, 0 restored, 0 withdrawn, 3 unchanged" in result.stdout
+    assert "services: 1 created, 0 updated, 0 restored, 0 withdrawn, 15 unchanged" in result.stdout
+
+
 def test_users_create_makes_an_administrator_who_can_sign_in(runner, app, client):
     from helpers import login
 

@@ -4,6 +4,7 @@ import pytest
 from helpers import login, plugin_folder
 
 from welfare_plans import create_app
+from welfare_plans.catalog import get_contributions
 from welfare_plans.plugins import PluginError, get_plugins
 
 
@@ -79,7 +80,7 @@ def test_invalid_items_are_rejected_one_by_one_naming_plugin_and_field(make_app,
         "already registered by plugin coop-il-sentiero" in problems["ServiceType[il-sentiero.home-care].code"]
     )
     assert "neither a valid VAT number" in problems["Provider[bad-vat].tax_id"]
-    accepted = app.extensions["welfare_plans.contributions"].service_types
+    accepted = get_contributions(app).service_types
     assert accepted["difettosa.good"][0] == "invalid_data"
     assert accepted["il-sentiero.home-care"][0] == "coop-il-sentiero"
 
@@ -87,7 +88,7 @@ def test_invalid_items_are_rejected_one_by_one_naming_plugin_and_field(make_app,
 def test_blocked_plugins_are_listed_but_not_loaded(make_app):
     app = make_app(PLUGINS_BLOCKED=["sms-pinerolese"])
     assert records(app)["sms-pinerolese"].status == "blocked"
-    services = app.extensions["welfare_plans.contributions"].service_types
+    services = get_contributions(app).service_types
     assert not any(code.startswith("sms-pinerolese.") for code in services)
     assert any(code.startswith("il-sentiero.") for code in services)
 

@@ -269,8 +269,7 @@ def test_an_amount_that_is_not_a_number_is_explained(app):
 def test_a_later_catalog_change_does_not_alter_the_plans_basket(app, hr, firm):
     from dataclasses import replace
 
-    from welfare_plans import CONTRIBUTIONS_KEY
-    from welfare_plans.catalog import sync_catalog
+    from welfare_plans.catalog import get_contributions, sync_catalog
     from welfare_plans.models import CatalogService
 
     plan_id = new_plan(hr, firm["id"])
@@ -281,7 +280,7 @@ def test_a_later_catalog_change_does_not_alter_the_plans_basket(app, hr, firm):
         )
     form_post(hr, f"/plans/{plan_id}/steps/basket", {"add_service": str(camp_id)})
 
-    everything = app.extensions[CONTRIBUTIONS_KEY]
+    everything = get_contributions(app)
     plugin, camp = everything.service_types["girotondo.summer-camp"]
     dearer = replace(everything, service_types={**everything.service_types,
                                                 "girotondo.summer-camp": (plugin, replace(camp, price=Decimal("150")))})  # fmt: skip

@@ -5,13 +5,11 @@ Plugins import what they need from here: :data:`hookimpl` and the value types of
 
 from __future__ import annotations
 
-import logging
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy.exc import SQLAlchemyError
 
 from .domain.document import DocumentSection, RenderedDocument
 from .domain.plan import (
@@ -70,8 +68,6 @@ __all__ = [
 ]
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-CONTRIBUTIONS_KEY = "welfare_plans.contributions"
-log = logging.getLogger(__name__)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -80,7 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Configuration comes from the package defaults, then ``instance/config.py`` and ``WELFARE_*``
     environment variables; tests pass ``test_config`` instead of both.
     """
-    from . import catalog, cli, config, documents, i18n, jobs, schema, web
+    from . import catalog, cli, config, documents, i18n, jobs, web
     from .db import Database
     from .plugins import EXTENSION_KEY, PluginError, build_plugins
 
@@ -93,12 +89,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     config.finish(app)
 
-    database = Database(app)
+    Database(app)
     jobs.init_app(app)
     documents.init_app(app)  # registers the document jobs
     plugins = build_plugins(app.config, __version__)
     app.extensions[EXTENSION_KEY] = plugins
-    app.extensions[CONTRIBUTIONS_KEY] = catalog.collect(plugins)
+    catalog.set_contributions(app, catalog.collect(plugins))
     if app.config["PLUGINS_STRICT"] and plugins.problems:
         raise PluginError(plugins.problems)
 
@@ -106,13 +102,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
 
-    if app.config["CATALOG_SYNC_ON_STARTUP"]:
-        try:
-            if schema.is_current(database.engine):
-                with app.app_context():
-                    catalog.sync_catalog(database.session(), app.extensions[CONTRIBUTIONS_KEY])
-            else:
-                log.info("database schema is not up to date: run 'flask --app welfare_plans db upgrade'")
-        except SQLAlchemyError as error:
-            log.warning("catalog not synced at startup: %s", error)
+    catalog.install_startup_sync(app)  # before the first request served, never for a command
     return app

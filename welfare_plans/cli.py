@@ -8,8 +8,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import CONTRIBUTIONS_KEY, schema
-from .catalog import sync_catalog
+from . import schema
+from .catalog import get_contributions, sync_catalog
 from .db import db_session, get_db
 from .plugins import get_plugins
 
@@ -61,7 +61,7 @@ def catalog_sync() -> None:
         raise click.ClickException(
             "the database schema is not up to date: run 'flask --app welfare_plans db upgrade'"
         )
-    report = sync_catalog(db_session(), current_app.extensions[CONTRIBUTIONS_KEY])
+    report = sync_catalog(db_session(), get_contributions(current_app))
     for kind, counts in (("providers", report.providers), ("services", report.services)):
         click.echo(
             f"{kind}: {counts.created} created, {counts.updated} updated, {counts.restored} restored, "

@@ -14,10 +14,10 @@ from decimal import Decimal
 from flask import Flask
 from sqlalchemy import func, select
 
-from . import CONTRIBUTIONS_KEY, networks
+from . import networks
 from . import plans as plan_service
 from .accounts import HR_MANAGER, add_membership, create_user, find_user, utcnow
-from .catalog import sync_catalog
+from .catalog import get_contributions, sync_catalog
 from .db import db_session
 from .models import (
     CatalogService,
@@ -93,7 +93,7 @@ BASKET = [  # service code, for whom, quantity
 
 def load_demo(app: Flask) -> list[str]:
     session = db_session()
-    sync_catalog(session, app.extensions[CONTRIBUTIONS_KEY])
+    sync_catalog(session, get_contributions(app))
     offered = session.scalar(
         select(func.count()).select_from(CatalogService).where(CatalogService.withdrawn_at.is_(None))
     )

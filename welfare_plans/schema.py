@@ -18,8 +18,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """What Alembic compares with the models: not the search index, which is no model (see search.py),
-    nor the expression index on services' English names, which Alembic cannot compare."""
+    """What Alembic compares with the models: not the search index, which is no model (see
+    catalog/search_index.py), nor the expression index on services' English names, which Alembic cannot
+    compare."""
     if type_ == "table" and name and name.startswith("service_search"):
         return False
     return not (type_ == "index" and name == "ix_service_type_active_name_en")

@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from ..catalog import get_contributions
 from ..i18n import localized
 from ..types import BeneficiaryGroup, DeliveryMode, LegalForm, PriceUnit
 
@@ -48,9 +49,7 @@ LEGAL_FORMS = {
 
 
 def need_areas():
-    from .. import CONTRIBUTIONS_KEY
-
-    return current_app.extensions[CONTRIBUTIONS_KEY].ordered_need_areas()
+    return get_contributions(current_app).ordered_need_areas()
 
 
 def need_area_choices() -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ Revises: 0007
 Create Date: 2026-11-22 07:10:00
 
 Also the one-row catalog_state, which the sync fills. The index is filled by the next catalog sync (it rebuilds an index whose size does not match the
-catalog), so this migration creates it empty. See welfare_plans/search.py.
+catalog), so this migration creates it empty. See welfare_plans/catalog/search_index.py.
 """
 
 import sqlalchemy as sa

@@ -13,7 +13,7 @@ instead of probing the area and group tables row by row.
   weights, which no query uses.
 
 The index lives outside the SQLAlchemy models (it is a different kind of table on each database); it is
-created by migrations 0008 and 0009 and kept current by :func:`welfare_plans.catalog.sync_catalog`,
+created by migrations 0008 and 0009 and kept current by :func:`welfare_plans.catalog.sync.sync_catalog`,
 which rebuilds it whole when its size does not match the catalog (after an upgrade, say).
 """
 
@@ -28,8 +28,9 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from ..domain.territory import Municipality, Province
+from ..models import CatalogProvider, CatalogService, ServiceArea, ServiceBeneficiary
 from . import bulk
-from .domain.territory import Municipality, Province
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +58,13 @@ def filter_keys(need_area: str | None, place, group: str | None) -> list[list[st
 
 
 def words(text_: str | None) -> list[str]:
+    """The words a user typed, lower-cased, at most eight of them."""
     return _WORD.findall((text_ or "").lower())[:8]
 
 
 # -- building ----------------------------------------------------------------------------------------------
 def _entries(session: Session, service_ids: list[int]) -> list[dict]:
     """The index entries of the given services (those still active), read from the catalog tables."""
-    from .models import CatalogProvider, CatalogService, ServiceArea, ServiceBeneficiary
-
     rows = session.execute(
         select(CatalogService.id, CatalogService.need_area, CatalogService.name, CatalogService.name_en,
                CatalogService.description, CatalogService.description_en, CatalogProvider.name)
@@ -173,8 +173,6 @@ def _merge_pending_entries(session: Session) -> None:
 
 def rebuild_if_needed(session: Session) -> int:
     """Rebuild the whole index when it does not hold exactly the active services; returns their number."""
-    from .models import CatalogService
-
     active = session.scalar(select(func.count()).where(CatalogService.withdrawn_at.is_(None)))
     tables = _PG_TABLES if bulk.is_postgresql(session) else (TABLE,)
     indexed = {session.scalar(text(f"SELECT count(*) FROM {table}")) for table in tables}  # noqa: S608

@@ -19,6 +19,7 @@ _BATCH = 2_000
 
 
 def is_postgresql(session: Session) -> bool:
+    """Whether ``session`` talks to PostgreSQL (COPY and arrays) rather than SQLite."""
     return session.get_bind().dialect.name == "postgresql"
 
 

@@ -1,48 +1,29 @@
-"""The provider catalog: collect what plugins contribute, sync it into the database, search it."""
+"""Syncing the catalog: make the catalog tables match what plugins contribute.
+
+Rows are compared by a content hash, written in bulk (:mod:`.bulk`), never deleted (what is no longer
+contributed is marked withdrawn), and the search index (:mod:`.search_index`) follows every row written.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, exists, func, or_, select, text, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.orm import Session
 
-from . import bulk, search
-from .domain.contributions import Contributions, PluginContribution, validate_contributions
-from .domain.territory import Municipality, Province, gazetteer
-from .models import CatalogProvider, CatalogService, CatalogState, ServiceArea, ServiceBeneficiary
-from .plugins import Plugins
-
-_HOOKS = {
-    "register_need_areas": "need_areas",
-    "register_providers": "providers",
-    "register_service_types": "service_types",
-}
-
-
-def collect(plugins: Plugins) -> Contributions:
-    """Call the ``register_*`` hooks of every plugin and validate what comes back.
-
-    A plugin that raises in any of them contributes nothing; invalid items are dropped one by one. Every
-    problem is recorded on the plugin's record, so ``plugins list`` and the admin page show it.
-    """
-    raw: dict[str, PluginContribution] = defaultdict(PluginContribution)
-    for hook, attribute in _HOOKS.items():
-        for plugin_name, result in plugins.call_each(hook).items():
-            setattr(raw[plugin_name], attribute, result)
-    working = {name: value for name, value in raw.items() if plugins.records[name].status != "failed"}
-    contributions = validate_contributions(working)
-    for problem in contributions.problems:
-        plugins.add_problem(problem)
-    return contributions
+from ..domain.contributions import Contributions
+from ..domain.territory import gazetteer
+from ..models import CatalogProvider, CatalogService, CatalogState, ServiceArea, ServiceBeneficiary
+from . import bulk, search_index
 
 
 @dataclass
 class Counts:
+    """How many rows of one kind a sync created, updated, restored, withdrew or left as they were."""
+
     created: int = 0
     updated: int = 0
     restored: int = 0
@@ -51,19 +32,24 @@ class Counts:
 
     @property
     def changed(self) -> int:
+        """Rows written: everything but the unchanged ones."""
         return self.created + self.updated + self.restored + self.withdrawn
 
 
 @dataclass
 class SyncReport:
+    """What a sync did to providers and to services."""
+
     providers: Counts = field(default_factory=Counts)
     services: Counts = field(default_factory=Counts)
 
     @property
     def changed(self) -> bool:
+        """Whether the sync wrote anything."""
         return bool(self.providers.changed or self.services.changed)
 
     def to_dict(self) -> dict:
+        """The counts as plain dicts, for JSON."""
         return {
             "providers": dataclasses.asdict(self.providers),
             "services": dataclasses.asdict(self.services),
@@ -106,8 +92,8 @@ def sync_catalog(session: Session, contributions: Contributions, now: datetime |
         # after a large bulk write the planner's statistics describe the old tables: refresh them before
         # the index is built from these tables (and before the next page is served)
         session.execute(text("ANALYZE provider, service_type, service_area, service_beneficiary"))
-    search.refresh(session, touched)
-    active = search.rebuild_if_needed(session)
+    search_index.refresh(session, touched)
+    active = search_index.rebuild_if_needed(session)
     state = session.get(CatalogState, 1) or CatalogState(id=1)
     state.active_services, state.synced_at = active, now
     session.add(state)
@@ -241,162 +227,3 @@ def _service_children(service) -> dict:
         ServiceArea: areas,
         ServiceBeneficiary: [{"beneficiary_group": group.value} for group in service.beneficiary_groups],
     }
-
-
-# -- search ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CatalogQuery:
-    """Filters of the catalog page; each is optional."""
-
-    need_area: str | None = None
-    place: Municipality | Province | None = None
-    beneficiary_group: str | None = None
-    text: str | None = None
-
-
-@dataclass
-class Page:
-    items: list[CatalogService]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _place_condition(place: Municipality | Province):
-    if isinstance(place, Municipality):
-        return exists().where(
-            ServiceArea.service_id == CatalogService.id,
-            ServiceArea.province_code == place.province.code,
-            or_(ServiceArea.municipality_code.is_(None), ServiceArea.municipality_code == place.code),
-        )
-    return exists().where(
-        ServiceArea.service_id == CatalogService.id, ServiceArea.province_code == place.code
-    )
-
-
-# up to this many matches, take their ids and sort those services; above it, walk the services in name
-# order keeping the matching ones (SQLite would otherwise sort every match to show twenty, and PostgreSQL
-# misjudges small sets and walks the whole catalog)
-_DENSE = 500
-
-
-# what a list of services shows: provider, places and groups, loaded with the page in two more queries
-_DETAILS = (
-    joinedload(CatalogService.provider),
-    selectinload(CatalogService.areas),
-    selectinload(CatalogService.beneficiaries),
-)
-
-
-def search_services(
-    session: Session, query: CatalogQuery, page: int = 1, per_page: int = 20, language: str = "it"
-) -> Page:
-    """One page of active services matching ``query``, ordered by their name in ``language``.
-
-    At most three queries plus the eager loads, whatever the page size or catalog size: the first
-    matching ids, their count when there are many (on PostgreSQL both in one query; with no filter, the
-    count the sync wrote down) and the page.
-    """
-    active = CatalogService.withdrawn_at.is_(None)
-    clauses = search.filter_keys(query.need_area, query.place, query.beneficiary_group)
-    typed = search.words(query.text)
-    if clauses or typed:  # the index holds active services only
-        matching = search.matching_ids(session, clauses, typed)
-        sqlite = session.get_bind().dialect.name == "sqlite"
-        if sqlite:  # FTS5 counts fast, but a window over its matches costs more than a second query
-            first = list(session.scalars(matching.limit(_DENSE + 1)))
-            total = len(first)
-            if total > _DENSE:
-                total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
-        else:  # one pass over the matches: the first of them, and how many there are in all
-            rows = session.execute(matching.add_columns(func.count().over()).limit(_DENSE + 1)).all()
-            total, first = (rows[0][1] if rows else 0), [row[0] for row in rows]
-        if total <= _DENSE:  # few: these are all of them
-            conditions = [active, CatalogService.id.in_(first)]
-        else:  # many: walk the services in name order keeping the matching ones
-            member = (CatalogService.id + 0) if sqlite else CatalogService.id  # +0: see _DENSE
-            conditions = [active, member.in_(matching)]
-    else:
-        total = session.scalar(select(CatalogState.active_services).where(CatalogState.id == 1))
-        if total is None:  # never synced
-            total = session.scalar(select(func.count()).select_from(CatalogService).where(active)) or 0
-        conditions = [active]
-    page = max(1, min(page, max(1, -(-total // per_page))))
-    items = session.scalars(
-        select(CatalogService)
-        .where(*conditions)
-        .options(*_DETAILS)
-        .order_by(
-            func.coalesce(CatalogService.name_en, CatalogService.name)
-            if language == "en"
-            else CatalogService.name,
-            CatalogService.code,
-        )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(items=list(items), total=total, page=page, per_page=per_page)
-
-
-def covered_places(session: Session) -> list[Municipality | Province]:
-    """Provinces and municipalities named by active services, for suggestions on the catalog page."""
-    rows = session.execute(
-        select(ServiceArea.province_code, ServiceArea.municipality_code)
-        .join(CatalogService, CatalogService.id == ServiceArea.service_id)
-        .where(CatalogService.withdrawn_at.is_(None))
-        .distinct()
-    ).all()
-    places = gazetteer()
-    provinces = {places.province(province) for province, _ in rows}
-    municipalities = {places.municipality(code) for _, code in rows if code}
-    return sorted(provinces - {None}, key=lambda p: p.name) + sorted(
-        municipalities - {None}, key=lambda m: m.name
-    )
-
-
-def basket_candidates(
-    session: Session, places: list, groups: list[str], need_areas: list[str], exclude: list[str]
-) -> list[CatalogService]:
-    """Active services offered in any of ``places``, to any of ``groups``, in ``need_areas`` (all when empty)."""
-    conditions = [CatalogService.withdrawn_at.is_(None)]
-    if places:
-        conditions.append(or_(*(_place_condition(place) for place in places)))
-    if groups:
-        conditions.append(
-            exists().where(
-                ServiceBeneficiary.service_id == CatalogService.id,
-                ServiceBeneficiary.beneficiary_group.in_(groups),
-            )
-        )
-    if need_areas:
-        conditions.append(CatalogService.need_area.in_(need_areas))
-    if exclude:
-        conditions.append(CatalogService.code.not_in(exclude))
-    return list(
-        session.scalars(
-            select(CatalogService)
-            .where(*conditions)
-            .options(*_DETAILS)
-            .order_by(CatalogService.need_area, CatalogService.name)
-            .limit(200)
-        )
-    )
-
-
-def services_by_need_area(session: Session, places: list) -> dict[str, int]:
-    """How many active services each need area has in any of ``places`` (every place when empty)."""
-    conditions = [CatalogService.withdrawn_at.is_(None)]
-    if places:
-        conditions.append(or_(*(_place_condition(place) for place in places)))
-    rows = session.execute(
-        select(CatalogService.need_area, func.count()).where(*conditions).group_by(CatalogService.need_area)
-    )
-    return {area: count for area, count in rows}

@@ -1,0 +1,51 @@
+"""Collecting the catalog: what plugins contribute through the ``register_*`` hooks, validated.
+
+The app collects once, at start-up, and keeps the result on itself (:func:`set_contributions`);
+everything else reads it back with :func:`get_contributions`, as :func:`welfare_plans.plugins.get_plugins`
+gives the plugins.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Flask
+
+from ..domain.contributions import Contributions, PluginContribution, validate_contributions
+from ..plugins import Plugins
+
+# where the app keeps its contributions; read and written only through the two functions below
+_EXTENSION_KEY = "welfare_plans.contributions"
+
+_HOOKS = {
+    "register_need_areas": "need_areas",
+    "register_providers": "providers",
+    "register_service_types": "service_types",
+}
+
+
+def collect(plugins: Plugins) -> Contributions:
+    """Call the ``register_*`` hooks of every plugin and validate what comes back.
+
+    A plugin that raises in any of them contributes nothing; invalid items are dropped one by one. Every
+    problem is recorded on the plugin's record, so ``plugins list`` and the admin page show it.
+    """
+    raw: dict[str, PluginContribution] = defaultdict(PluginContribution)
+    for hook, attribute in _HOOKS.items():
+        for plugin_name, result in plugins.call_each(hook).items():
+            setattr(raw[plugin_name], attribute, result)
+    working = {name: value for name, value in raw.items() if plugins.records[name].status != "failed"}
+    contributions = validate_contributions(working)
+    for problem in contributions.problems:
+        plugins.add_problem(problem)
+    return contributions
+
+
+def set_contributions(app: Flask, contributions: Contributions) -> None:
+    """Keep ``contributions`` on ``app`` as the catalog it offers (``create_app`` does this once)."""
+    app.extensions[_EXTENSION_KEY] = contributions
+
+
+def get_contributions(app: Flask) -> Contributions:
+    """The validated contributions of ``app``'s plugins: need areas, providers and service types."""
+    return app.extensions[_EXTENSION_KEY]
