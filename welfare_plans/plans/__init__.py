@@ -16,10 +16,11 @@ from .checks import SEVERITY_ORDER, blocking, check_plan
 from .composing import add_service, default_group, quantity_for
 from .history import diff, history, record_change, snapshot, versions
 from .kinds import FIRM, JOINT, PlanKind, kind_for, kind_of
-from .lifecycle import LifecycleError, archive, finalise
+from .lifecycle import LifecycleError, archive, finalise, next_year_title
 from .lifecycle import duplicate as _duplicate
 from .lifecycle import new_version as _new_version
-from .mapping import municipality_label, shared_value
+from .mapping import municipality_label, shared_value, territory_places
+from .queries import current_plan_ids, firm_plans, firms_of, version_rows
 from .rollup import annex, annexes, member_value, members_by_firm
 
 
@@ -63,10 +64,13 @@ __all__ = [
     "composing",
     "create_joint_plan",
     "create_plan",
+    "current_plan_ids",
     "default_group",
     "diff",
     "duplicate",
     "finalise",
+    "firm_plans",
+    "firms_of",
     "history",
     "kind_for",
     "kind_of",
@@ -74,11 +78,14 @@ __all__ = [
     "members_by_firm",
     "municipality_label",
     "new_version",
+    "next_year_title",
     "now",
     "quantity_for",
     "record_change",
     "shared_value",
     "snapshot",
+    "territory_places",
     "to_domain",
+    "version_rows",
     "versions",
 ]

@@ -91,6 +91,12 @@ def _shift_year(day: date | None) -> date | None:
         return day.replace(year=day.year + 1, day=28)
 
 
+def next_year_title(plan: Plan) -> str:
+    """ "Piano 2026" becomes "Piano 2027"; a title without the year gets it in brackets."""
+    year, following = str(plan.fiscal_year), str(plan.fiscal_year + 1)
+    return plan.title.replace(year, following) if year in plan.title else f"{plan.title} ({following})"
+
+
 def duplicate(session: Session, plan: Plan, user: User, title: str, kind) -> Plan:
     """A new plan of its own, starting from this one, for the next fiscal year."""
     copy = _copy(

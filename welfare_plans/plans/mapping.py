@@ -33,6 +33,14 @@ def municipality_label(code: str | None) -> str:
     return municipality.label if municipality else ""
 
 
+def territory_places(plan: Plan) -> list:
+    """The municipalities and provinces of the plan's territory, as gazetteer places."""
+    places = gazetteer()
+    found = [places.municipality(code) for code in plan.territory_municipalities]
+    found += [places.province(code) for code in plan.territory_provinces]
+    return [place for place in found if place is not None]
+
+
 def category_values(rows: Iterable[CategoryColumns]) -> tuple[CategoryBudget, ...]:
     """Worker category rows, of a plan or of a member's part, as values."""
     return tuple(CategoryBudget(c.name, c.headcount, c.included, Decimal(c.credit_per_worker)) for c in rows)

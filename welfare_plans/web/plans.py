@@ -16,7 +16,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import bindparam, select
 
 from .. import documents, jobs, networks
 from .. import plans as plan_service
@@ -24,7 +23,6 @@ from ..charts import SVG_CSP, bar_chart
 from ..db import db_session
 from ..domain import N_
 from ..i18n import current_language
-from ..models import Firm, Plan
 from ..plugins import get_plugins
 from .access import can_edit, can_edit_plan, firm_for, plan_for, sees_all_parts
 from .cache import page_cache
@@ -38,20 +36,10 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 @bp.get("/")
 def index():
-    firms = list(
-        db_session().scalars(select(Firm).where(Firm.id.in_(current_user.firm_ids)).order_by(Firm.legal_name))
-    )
-    plans = list(
-        db_session().scalars(
-            select(Plan)
-            .where(Plan.firm_id.in_(current_user.firm_ids))
-            .order_by(Plan.fiscal_year.desc(), Plan.title, Plan.version)
-        )
-    )
     return render_template(
         "plans/index.html",
-        firms=firms,
-        plans=plans,
+        firms=plan_service.firms_of(db_session(), current_user.firm_ids),
+        plans=plan_service.firm_plans(db_session(), current_user.firm_ids),
         joint_plans=networks.joint_plans_for(db_session(), current_user),
         can_edit=can_edit,
         action_form=ActionForm(),
@@ -64,11 +52,7 @@ def prepare_documents():
     firm = firm_for(request.args.get("firm", type=int) or 0, write=True)
     if not ActionForm().validate_on_submit():
         abort(400)
-    plan_ids = list(
-        db_session().scalars(
-            select(Plan.id).where(Plan.firm_id == firm.id, Plan.status != "archived").order_by(Plan.id)
-        )
-    )
+    plan_ids = plan_service.current_plan_ids(db_session(), firm)
     job = jobs.submit(current_app._get_current_object(), "render_documents",
                       {"plan_ids": plan_ids, "languages": ["it", "en"]}, firm_id=firm.id, user_id=current_user.id)  # fmt: skip
     return redirect(url_for("jobs.show", job_id=job.id))
@@ -95,22 +79,12 @@ def new():
     )
 
 
-# the versions of a plan's lineage, with the firm: what the overview's cache key is made of
-_VERSIONS = (
-    select(Plan.id, Plan.version, Plan.status, Plan.updated_at, Plan.firm_id, Plan.network_id,
-           Firm.legal_name, Firm.vat_number, Firm.municipality_code)
-    .outerjoin(Firm, Firm.id == Plan.firm_id)
-    .where(Plan.lineage_id == select(Plan.lineage_id).where(Plan.id == bindparam("plan_id")).scalar_subquery())
-    .order_by(Plan.version)
-)  # fmt: skip
-
-
 @bp.get("/<int:plan_id>")
 def overview(plan_id: int):
     """The plan at a glance. Read far more often than changed, so a firm's plan is served from the page
     cache, keyed by everything the page shows; the key costs two small queries and no ORM objects."""
     # plain rows, one query built once: no ORM bookkeeping on the cached path
-    rows = db_session().connection().execute(_VERSIONS, {"plan_id": plan_id}).all()
+    rows = plan_service.version_rows(db_session().connection(), plan_id)
     row = next((row for row in rows if row.id == plan_id), None)
     if row is None or not plan_service.kind_for(row.network_id).overview_cacheable:
         plan = plan_for(plan_id)
@@ -143,7 +117,7 @@ def _overview(plan, versions):
         steps=wizard_steps().titles,
         kind=plan_service.kind_of(plan),
         action_form=ActionForm(),
-        duplicate_form=DuplicateForm(data={"title": next_year_title(plan)}),
+        duplicate_form=DuplicateForm(data={"title": plan_service.next_year_title(plan)}),
         can_edit=can_edit(plan.firm_id),
         versions=versions,
     )
@@ -172,7 +146,7 @@ def _joint_overview(plan, domain):
         steps=wizard_steps().titles,
         kind=plan_service.kind_of(plan),
         action_form=ActionForm(),
-        duplicate_form=DuplicateForm(data={"title": next_year_title(plan)}),
+        duplicate_form=DuplicateForm(data={"title": plan_service.next_year_title(plan)}),
         can_edit=can_edit_plan(plan),
         versions=plan_service.versions(db_session(), plan),
     )
@@ -236,12 +210,6 @@ def chart(plan_id: int, name: str):
     response.headers["Content-Security-Policy"] = SVG_CSP
     response.headers["Cache-Control"] = "private, no-cache"
     return response
-
-
-def next_year_title(plan) -> str:
-    """ "Piano 2026" becomes "Piano 2027"; a title without the year gets it in brackets."""
-    year, following = str(plan.fiscal_year), str(plan.fiscal_year + 1)
-    return plan.title.replace(year, following) if year in plan.title else f"{plan.title} ({following})"
 
 
 def _act(plan_id: int, action) -> Response:

@@ -23,9 +23,8 @@ from flask_wtf import FlaskForm
 from ..catalog import basket_candidates
 from ..db import db_session
 from ..domain.plan import CategoryBudget, FundingKind, FundingSource, Partner, PartnerKind, WelfarePlan
-from ..domain.territory import gazetteer
 from ..models import CatalogService, Plan
-from ..plans import PlanKind, composing
+from ..plans import PlanKind, composing, territory_places
 from ..types import BeneficiaryGroup
 from .fields import options
 from .labels import BENEFICIARY_GROUPS, need_area_choices
@@ -268,14 +267,10 @@ def _basket_apply(plan: Plan, form: FlaskForm, kind: PlanKind) -> None:
 
 
 def _basket_context(plan: Plan, form: FlaskForm, domain: WelfarePlan) -> dict:
-    places = [p for p in (
-        [gazetteer().municipality(code) for code in plan.territory_municipalities]
-        + [gazetteer().province(code) for code in plan.territory_provinces]
-    ) if p is not None]  # fmt: skip
     need = request.args.get("need")
     candidates = basket_candidates(
         db_session(),
-        places,
+        territory_places(plan),
         [group.value for group in domain.beneficiary_groups] or [g.value for g in BeneficiaryGroup],
         [need] if need else list(plan.needs),
         [item.service_code for item in plan.items],
