@@ -37,11 +37,11 @@ class DocumentError(RuntimeError):
 
 
 @functools.cache
-def _templates_fingerprint(template_folder: str) -> str:
+def _templates_fingerprint() -> str:
     """A hash of the document templates and stylesheet: changing them invalidates cached documents."""
     digest = hashlib.sha256()
     for path in sorted(
-        [*Path(template_folder, "document").rglob("*.html"), ROOT / "static" / "document.css"]
+        [*(ROOT.parent / "templates" / "document").rglob("*.html"), ROOT / "static" / "document.css"]
     ):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -50,9 +50,8 @@ def _templates_fingerprint(template_folder: str) -> str:
 
 def cache_key(app: Flask, plan: WelfarePlan, language: str, variant: str) -> str:
     plugins = sorted(f"{r.name}={r.version}:{r.status}" for r in get_plugins(app).list())
-    templates = _templates_fingerprint(os.path.join(app.root_path, app.template_folder))
     payload = json.dumps(
-        [__version__, plugins, templates, language, variant, dataclasses.asdict(plan)],
+        [__version__, plugins, _templates_fingerprint(), language, variant, dataclasses.asdict(plan)],
         sort_keys=True,
         default=str,
     )
