@@ -32,8 +32,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The stamp is remade whenever a setup.cfg or pyproject.toml changes.
-$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml $(wildcard plugins/*/setup.cfg plugins/*/pyproject.toml)
+# The stamp is remade whenever a setup.cfg, setup.py or pyproject.toml changes.
+$(VENV)/.installed: $(BIN)/python setup.cfg setup.py pyproject.toml $(wildcard plugins/*/setup.cfg plugins/*/pyproject.toml)
 	$(BIN)/python -m pip install --quiet -e '.[test]' $(addprefix -e ,$(PLUGIN_DIRS))
 	touch $@
 

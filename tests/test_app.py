@@ -38,9 +38,18 @@ def test_instance_config_then_environment_variables_override_defaults(instance, 
 
 
 def test_a_postgresql_url_uses_the_installed_psycopg_driver(instance, monkeypatch):
+    """A deployment names a plain postgresql:// URL; the app reaches it through psycopg 3, which it installs."""
+    import psycopg
+
     monkeypatch.setenv("WELFARE_DATABASE_URL", "postgresql://welfare@db.invalid:5432/welfare")
-    app = create_app({"CATALOG_SYNC_ON_STARTUP": False, "SECRET_KEY": "x"} | {"DATABASE_URL": None})
-    assert app.extensions["welfare_plans.db"].engine.url.drivername == "sqlite"
+    monkeypatch.setenv("WELFARE_CATALOG_SYNC_ON_STARTUP", "false")  # no server answers at db.invalid
+    engine = create_app().extensions["welfare_plans.db"].engine
+    assert (engine.url.drivername, engine.url.host, engine.url.database) == (
+        "postgresql+psycopg",
+        "db.invalid",
+        "welfare",
+    )
+    assert engine.dialect.dbapi is psycopg
     from welfare_plans.db import normalise_url
 
     assert normalise_url("postgresql://welfare@db.invalid/welfare").drivername == "postgresql+psycopg"

@@ -8,6 +8,7 @@ import subprocess
 import pypdf
 import pytest
 from helpers import ARTIFACTS, login
+from PIL import Image, ImageOps
 from sqlalchemy import select
 
 from welfare_plans import DocumentSection, RenderedDocument, documents, hookimpl
@@ -158,7 +159,7 @@ def test_hook_render_plan(app, demo):
     shutil.which("pdftoppm") is None, reason="pdftoppm (Debian's poppler-utils) is not installed"
 )
 def test_pages_are_kept_as_pictures_to_look_at(app, demo):
-    """Not an assertion of looks: the cover, budget and basket pages are saved for a person to check."""
+    """The cover, budget and basket pages are saved for a person to check, once they pass a first glance."""
     content = documents.render(app, demo["domain"], "it").content
     pages = pages_text(content)
     wanted = {"cover": 1}
@@ -172,10 +173,33 @@ def test_pages_are_kept_as_pictures_to_look_at(app, demo):
     ARTIFACTS.mkdir(exist_ok=True)
     source = ARTIFACTS / "demo-plan.pdf"
     source.write_bytes(content)
+    pictures = []
     for name, page in wanted.items():
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile",
+        subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", str(page), "-l", str(page), "-singlefile",
                         str(source), str(ARTIFACTS / f"document-{name}")], check=True)  # fmt: skip
-        assert (ARTIFACTS / f"document-{name}.png").stat().st_size > 10_000
+        with Image.open(ARTIFACTS / f"document-{name}.png") as picture:
+            page_picture = picture.convert("L")
+        pictures.append(page_picture.tobytes())
+        assert_a_printed_a4_page(name, page_picture)
+    assert len(set(pictures)) == 3  # three different pages, not one saved three times
+
+
+DPI = 80
+
+
+def mm(pixels: int) -> float:
+    return pixels / DPI * 25.4
+
+
+def assert_a_printed_a4_page(name: str, page: Image.Image) -> None:
+    """What a person sees at a glance: an upright A4 sheet, some text on it, nothing run off its edges."""
+    assert abs(mm(page.width) - 210) < 0.5 and abs(mm(page.height) - 297) < 0.5, (name, page.size)
+    histogram = page.histogram()
+    ink = sum(histogram[:128]) / (page.width * page.height)  # dark pixels: the letters
+    assert 0.005 < ink < 0.3, (name, ink)  # neither blank nor one dark block
+    left, top, right, bottom = ImageOps.invert(page).getbbox()  # everything that is not white paper
+    assert min(mm(left), mm(page.width - right)) > 15, (name, mm(left), mm(page.width - right))
+    assert min(mm(top), mm(page.height - bottom)) > 5, (name, mm(top), mm(page.height - bottom))
 
 
 def test_the_overview_links_to_the_accessible_tagged_pdf(app, demo):

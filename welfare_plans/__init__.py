@@ -67,7 +67,16 @@ __all__ = [
     "hookimpl",
 ]
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+def _template_folder() -> Path:
+    """The Jinja templates: in the package when installed from a wheel, beside it in a source tree.
+
+    setup.py ships the top-level ``templates/`` as ``welfare_plans/templates/``; an editable install and
+    the test suite read ``templates/`` where the repository keeps it.
+    """
+    package = Path(__file__).resolve().parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -80,7 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .db import Database
     from .plugins import EXTENSION_KEY, PluginError, build_plugins
 
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(_template_folder()))
     app.config.from_mapping(config.DEFAULTS)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

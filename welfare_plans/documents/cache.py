@@ -30,11 +30,12 @@ PACKAGE = Path(__file__).resolve().parent.parent
 
 
 @functools.cache
-def _templates_fingerprint() -> str:
-    """A hash of the document templates and stylesheet: changing them invalidates cached documents."""
+def _templates_fingerprint(template_folder: str) -> str:
+    """A hash of the document templates and stylesheet: changing them invalidates cached documents.
+    ``template_folder`` is the app's (in the package when installed from a wheel, beside it in a checkout)."""
     digest = hashlib.sha256()
     for path in sorted(
-        [*(PACKAGE.parent / "templates" / "document").rglob("*.html"), PACKAGE / "static" / "document.css"]
+        [*(Path(template_folder) / "document").rglob("*.html"), PACKAGE / "static" / "document.css"]
     ):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -45,7 +46,14 @@ def cache_key(app: Flask, plan: WelfarePlan, language: str, variant: str) -> str
     """The name of the plan's document in the cache, without its extension."""
     plugins = sorted(f"{r.name}={r.version}:{r.status}" for r in get_plugins(app).list())
     payload = json.dumps(
-        [__version__, plugins, _templates_fingerprint(), language, variant, dataclasses.asdict(plan)],
+        [
+            __version__,
+            plugins,
+            _templates_fingerprint(os.path.join(app.root_path, app.template_folder)),
+            language,
+            variant,
+            dataclasses.asdict(plan),
+        ],
         sort_keys=True,
         default=str,
     )

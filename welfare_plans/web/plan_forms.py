@@ -56,13 +56,17 @@ UNUSED_CREDIT_RULES = {
     UnusedCreditRule.CARRIED_OVER: _l("It is carried over to the next period"),
     UnusedCreditRule.PENSION_FUND: _l("It is paid into the worker's supplementary pension fund"),
 }
-THIS_YEAR = date.today().year
+
+
+def _this_year() -> int:
+    """The default fiscal year, read when a form is built: a preloaded app server outlives New Year."""
+    return date.today().year
 
 
 class NewPlanForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     fiscal_year = IntegerField(
-        _l("Fiscal year"), validators=[InputRequired(), NumberRange(min=2020, max=2100)], default=THIS_YEAR
+        _l("Fiscal year"), validators=[InputRequired(), NumberRange(min=2020, max=2100)], default=_this_year
     )
 
 
