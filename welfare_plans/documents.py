@@ -40,9 +40,7 @@ class DocumentError(RuntimeError):
 def _templates_fingerprint() -> str:
     """A hash of the document templates and stylesheet: changing them invalidates cached documents."""
     digest = hashlib.sha256()
-    for path in sorted(
-        [*(ROOT.parent / "templates" / "document").rglob("*.html"), ROOT / "static" / "document.css"]
-    ):
+    for path in sorted([*(ROOT / "builtin" / "templates").rglob("*.html"), ROOT / "static" / "document.css"]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

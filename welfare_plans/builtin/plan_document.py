@@ -1,7 +1,8 @@
 """The sections every Italian welfare plan regulation has, contributed through ``plan_document_sections``.
 
-Each section is a template in ``templates/document/sections/``; autoescaping covers every value the
-user typed. The order follows the structure of a plan in the domain reference.
+Each section is a template of this plugin, in ``templates/plan_document/`` (addressed as
+``"plan_document/<section>.html"``); autoescaping covers every value the user typed. The order follows
+the structure of a plan in the domain reference.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from ..charts import bar_chart
 from ..domain.document import DocumentSection
 from ..domain.plan import WelfarePlan
 from ..hookspecs import hookimpl
+from ..labels import beneficiary_group_label, need_area_label
+
+template_folder = "templates/plan_document"
 
 SECTIONS = [
     ("preamble", _l("Preamble and legal basis")),
@@ -38,8 +42,6 @@ def _svg_data_uri(svg: str) -> str:
 
 @hookimpl
 def plan_document_sections(plan: WelfarePlan, language: str) -> list[DocumentSection]:
-    from ..web.labels import BENEFICIARY_GROUPS, need_area_label
-
     charts = {
         "need_areas": _svg_data_uri(
             bar_chart(str(_l("Basket by need area")),
@@ -47,16 +49,14 @@ def plan_document_sections(plan: WelfarePlan, language: str) -> list[DocumentSec
         ),
         "groups": _svg_data_uri(
             bar_chart(str(_l("Basket by beneficiary group")),
-                      {str(BENEFICIARY_GROUPS[code]): amount for code, amount in plan.basket_by_group().items()})
+                      {beneficiary_group_label(code): amount for code, amount in plan.basket_by_group().items()})
         ),
     } if plan.basket else {}  # fmt: skip
     sections = [
         DocumentSection(
             key=key,
             title=str(title),
-            html=render_template(
-                f"document/sections/{key}.html", plan=plan, charts=charts, language=language
-            ),
+            html=render_template(f"plan_document/{key}.html", plan=plan, charts=charts, language=language),
             position=10 * (index + 1),
         )
         for index, (key, title) in enumerate(SECTIONS)
@@ -66,7 +66,7 @@ def plan_document_sections(plan: WelfarePlan, language: str) -> list[DocumentSec
             DocumentSection(
                 key="network",
                 title=str(_l("The network and its member firms")),
-                html=render_template("document/sections/network.html", plan=plan, language=language),
+                html=render_template("plan_document/network.html", plan=plan, language=language),
                 position=35,
             )
         )
@@ -82,7 +82,7 @@ def annex_sections(plan: WelfarePlan, language: str, only: str | None = None) ->
             key=f"annex-{annex.vat_number}",
             title=str(_l("Annex %(number)d: %(firm)s", number=number, firm=annex.firm_name)),
             html=render_template(
-                "document/sections/annex.html",
+                "plan_document/annex.html",
                 plan=plan,
                 annex=annex,
                 alone=only is not None,
