@@ -138,6 +138,7 @@ class NoticeBoard:
             PagePanel("plain", "Testo", "<p>shown as text</p>", position=20),
             PagePanel("notice", Markup("<b>Bacheca</b>"), Markup("<p>Affissa il piano.</p>"), position=5),
             PagePanel("tax-comparison", "Doppione", Markup("<p>taken</p>")),
+            PagePanel("late", "Tardi", Markup("<p>late</p>"), position="last"),
             "not a panel",
         ]
 
@@ -180,6 +181,7 @@ def test_hook_plan_page_panels(make_app):
     assert {problem.render() for problem in plugins.records["notice-board"].problems} == {
         "plan_page_panels: the panel key tax-comparison is already taken",
         "plan_page_panels returned a str where a PagePanel was expected",
+        "plan_page_panels: a panel needs a text key and a whole number as its position",
     }
     assert plugins.records["notice-board"].status == "degraded"
 

@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
@@ -36,6 +36,9 @@ from .domain import N_
 from .domain.plan import WelfarePlan
 from .domain.problems import Problem
 from .types import PagePanel
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -179,9 +182,9 @@ class Plugins:
                 )
         return results
 
-    def add_templates_to(self, app) -> None:
-        """Put every plugin's templates in the Jinja loader of ``app`` (a Flask app), under the plugin's
-        name and after the core's own templates."""
+    def add_templates_to(self, app: Flask) -> None:
+        """Put every plugin's templates in the Jinja loader of ``app``, under the plugin's name and after
+        the core's own templates."""
         app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, PrefixLoader(self.template_loaders)])
 
     @property
@@ -227,6 +230,9 @@ def plan_page_panels(plugins: Plugins, plan: WelfarePlan, page: str, language: s
             if not isinstance(panel, PagePanel):
                 message = N_("%(hook)s returned a %(type)s where a %(expected)s was expected")
                 params = {"hook": hook, "type": type(panel).__name__, "expected": "PagePanel"}
+            elif not isinstance(panel.key, str) or not isinstance(panel.position, int):
+                message = N_("%(hook)s: a panel needs a text key and a whole number as its position")
+                params = {"hook": hook}
             elif panel.key in panels:
                 message = N_("%(hook)s: the panel key %(key)s is already taken")
                 params = {"hook": hook, "key": panel.key}
