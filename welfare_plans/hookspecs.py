@@ -112,7 +112,7 @@ def plan_page_panels(plan: WelfarePlan, page: str, language: str) -> list[PagePa
     """Add panels to the pages of a plan.
 
     Called each time a plan's overview (``page="overview"``) or review (``page="review"``) is shown,
-    for a firm's plan and for a network's joint plan (``plan.is_joint``) alike. The built-in
+    for a firm's plan and for a network's joint plan alike. The built-in
     ``italian_tax`` plugin shows its comparison of welfare with pay through it, so blocking that plugin
     takes the comparison off every page. Called inside the request: ``flask.render_template`` finds the
     plugin's own templates under its name (``"my-plugin/panel.html"``, see ``template_folder`` in
