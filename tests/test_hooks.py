@@ -5,6 +5,9 @@ tests/test_docs.py fails when a hook in welfare_plans/hookspecs.py has no ``test
 
 from decimal import Decimal
 
+import pytest
+from markupsafe import Markup
+
 from welfare_plans import (
     BeneficiaryGroup,
     CategoryBudget,
@@ -14,6 +17,7 @@ from welfare_plans import (
     LegalBasis,
     LegalForm,
     NeedArea,
+    PagePanel,
     PlanProblem,
     PriceUnit,
     Provider,
@@ -123,3 +127,68 @@ def test_hook_validate_plan(make_app):
     assert by_plugin[("citizens-check", "partners")].severity == Severity.WARNING
     assert by_plugin[("plan_checks", "funding")].severity == Severity.ERROR
     assert problems[0].severity == Severity.ERROR  # errors come first
+
+
+class NoticeBoard:
+    @hookimpl
+    def plan_page_panels(self, plan, page, language):
+        if page != "overview":
+            return []
+        return [
+            PagePanel("plain", "Testo", "<p>shown as text</p>", position=20),
+            PagePanel("notice", Markup("<b>Bacheca</b>"), Markup("<p>Affissa il piano.</p>"), position=5),
+            PagePanel("tax-comparison", "Doppione", Markup("<p>taken</p>")),
+            PagePanel("late", "Tardi", Markup("<p>late</p>"), position="last"),
+            "not a panel",
+        ]
+
+
+def test_hook_plan_page_panels(make_app):
+    from datetime import date
+
+    from flask import render_template_string
+
+    from welfare_plans.plugins import PluginRecord, get_plugins, plan_page_panels
+
+    app = make_app()
+    plugins = get_plugins(app)
+    plugins.register(PluginRecord("notice-board", "local"), NoticeBoard())
+    plan = WelfarePlan(
+        title="Piano 2026", fiscal_year=2026, period_start=date(2026, 1, 1), period_end=date(2026, 12, 31),
+        legal_basis=LegalBasis.REGULATION_BINDING, objectives="", needs=("health",),
+        territory=Territory(municipalities=("001191",)),
+        categories=(CategoryBudget("Impiegati", 10, True, Decimal("500")),),
+        family_count=None, former_count=None, citizens_count=None,
+        funding=(FundingSource(FundingKind.EMPLOYER, Decimal("5000")),), basket=(), partners=(),
+    )  # fmt: skip
+    with app.test_request_context():
+        overview = plan_page_panels(plugins, plan, "overview", "it")
+        review = plan_page_panels(plugins, plan, "review", "it")
+        page = render_template_string(
+            '{% from "_panels.html" import plan_panels %}{{ plan_panels(plan, "overview") }}', plan=plan
+        )
+    # ordered by position; the built-in tax comparison (10) keeps its key, ours is dropped and reported
+    assert [(panel.key, panel.position) for panel in overview] == [
+        ("notice", 5),
+        ("tax-comparison", 10),
+        ("plain", 20),
+    ]
+    assert [panel.key for panel in review] == ["tax-comparison"]
+    assert type(overview[0].title) is str  # a title is text, whatever the plugin gave
+    assert "&lt;b&gt;Bacheca&lt;/b&gt;</h2>" in page and "<p>Affissa il piano.</p>" in page
+    assert "&lt;p&gt;shown as text&lt;/p&gt;" in page  # a plain string is not markup
+    assert "Welfare a confronto con la retribuzione" in page and "taken" not in page
+    assert {problem.render() for problem in plugins.records["notice-board"].problems} == {
+        "plan_page_panels: the panel key tax-comparison is already taken",
+        "plan_page_panels returned a str where a PagePanel was expected",
+        "plan_page_panels: a panel needs a text key and a whole number as its position",
+    }
+    assert plugins.records["notice-board"].status == "degraded"
+
+
+def test_render_markup_refuses_a_template_that_is_not_autoescaped(make_app):
+    from welfare_plans import render_markup
+
+    app = make_app()
+    with app.test_request_context(), pytest.raises(ValueError, match="not autoescaped"):
+        render_markup("italian_tax/panel.txt")

@@ -25,11 +25,20 @@ from .domain.plan import (
     WelfarePlan,
 )
 from .hookspecs import hookimpl
+from .labels import (
+    beneficiary_group_label,
+    delivery_mode_label,
+    legal_form_label,
+    need_area_label,
+    price_unit_label,
+)
+from .markup import render_markup
 from .types import (
     BeneficiaryGroup,
     DeliveryMode,
     LegalForm,
     NeedArea,
+    PagePanel,
     PriceUnit,
     Provider,
     ServiceType,
@@ -58,13 +67,20 @@ __all__ = [
     "DeliveryMode",
     "LegalForm",
     "NeedArea",
+    "PagePanel",
     "PriceUnit",
     "Provider",
     "ServiceType",
     "Territory",
     "__version__",
+    "beneficiary_group_label",
     "create_app",
+    "delivery_mode_label",
     "hookimpl",
+    "legal_form_label",
+    "need_area_label",
+    "price_unit_label",
+    "render_markup",
 ]
 
 
@@ -108,6 +124,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise PluginError(plugins.problems)
 
     i18n.init_app(app)
+    plugins.add_templates_to(app)
     web.init_app(app)
     cli.init_app(app)
 

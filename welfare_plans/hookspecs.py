@@ -11,7 +11,7 @@ import pluggy
 
 from .domain.document import DocumentSection, RenderedDocument
 from .domain.plan import PlanProblem, WelfarePlan
-from .types import NeedArea, Provider, ServiceType
+from .types import NeedArea, PagePanel, Provider, ServiceType
 
 PROJECT = "welfare_plans"
 
@@ -111,4 +111,26 @@ def render_plan(
         for (the plan's, or a member firm's annex alone), ordered.
     :param variant: ``"pdf/a-3u"`` (archival, the default) or ``"pdf/ua-1"`` (tagged, accessible).
     :return: a :class:`welfare_plans.RenderedDocument`, or None to let the next plugin render.
+    """
+
+
+@hookspec
+def plan_page_panels(plan: WelfarePlan, page: str, language: str) -> list[PagePanel]:
+    """Add panels to the pages of a plan.
+
+    Called each time a plan's overview (``page="overview"``) or review (``page="review"``) is shown,
+    for a firm's plan and for a network's joint plan alike. The built-in
+    ``italian_tax`` plugin shows its comparison of welfare with pay through it, so blocking that plugin
+    takes the comparison off every page. Called inside the request: ``flask.render_template`` finds the
+    plugin's own templates under its name (``"my-plugin/panel.html"``, see ``template_folder`` in
+    ``docs/plugin_hooks.md``) and gettext speaks the page's language.
+
+    Everyone who may open the page sees its panels. On a joint plan that includes member firms that may
+    not see each other's parts: show what is about the network as a whole, never one firm's figures.
+
+    :param plan: the plan as a :class:`welfare_plans.WelfarePlan` value, with its totals.
+    :param page: ``"overview"`` or ``"review"``; return an empty list for a page you do not know.
+    :param language: ``"it"`` or ``"en"``, the language of the page.
+    :return: a list of :class:`welfare_plans.PagePanel`; all results are collected and ordered by
+        ``position``. A plugin that raises is reported and the page is shown without its panels.
     """

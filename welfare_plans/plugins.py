@@ -6,25 +6,39 @@ folder (``PLUGINS_DIR``: ``.py`` files and packages). ``PLUGINS_BLOCKED`` names 
 ``PLUGINS_ALLOWED``, when set, is the only installed and local plugins to load. A plugin that fails to
 import or raises in a hook is recorded as failed, with the reason, and the app goes on without it;
 ``PLUGINS_STRICT`` turns any such problem into a startup error.
+
+A plugin may ship Jinja templates: it names their folder in a ``template_folder`` attribute, and the
+app's loader finds them under the plugin's name (``"italian_tax/panel.html"``), after the core's own
+templates, so a plugin never replaces a core page. The hooks a page calls (``plan_page_panels``) are
+called with :meth:`Plugins.call_each_for_page`: a plugin that raises there is reported and the page is
+shown without it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.metadata
 import importlib.util
+import inspect
 import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from . import hookspecs
 from .domain import N_
+from .domain.plan import WelfarePlan
 from .domain.problems import Problem
+from .types import PagePanel
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +88,7 @@ class Plugins:
         self.manager = pluggy.PluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self.records: dict[str, PluginRecord] = {}
+        self.template_loaders: dict[str, FileSystemLoader] = {}
 
     # -- loading ---------------------------------------------------------------------------------------
     def register(self, record: PluginRecord, plugin: object) -> None:
@@ -98,6 +113,18 @@ class Plugins:
             )
             return
         record.hooks = sorted(caller.name for caller in self.manager.get_hookcallers(plugin) or [])
+        if hasattr(plugin, "template_folder"):
+            folder = _template_folder(plugin)
+            if folder is None or not folder.is_dir():
+                self.manager.unregister(plugin)
+                self.fail(
+                    record,
+                    N_("its template_folder %(folder)s is not a folder"),
+                    "template_folder",
+                    folder=str(folder or plugin.template_folder),
+                )
+                return
+            self.template_loaders[record.name] = FileSystemLoader(folder)
 
     def fail(self, record: PluginRecord, message: str, field_name: str | None = None, **params: Any) -> None:
         record.status = "failed"
@@ -134,7 +161,35 @@ class Plugins:
                     record, N_("%(hook)s raised %(error)s"), hook_name, hook=hook_name, error=_describe(error)
                 )
                 self.manager.unregister(impl.plugin)
+                self.template_loaders.pop(impl.plugin_name, None)
         return results
+
+    def call_each_for_page(self, hook_name: str, **kwargs: Any) -> dict[str, Any]:
+        """Call ``hook_name`` on each plugin for a page being shown; return the results by plugin name.
+
+        A plugin that raises is left out of these results and reported (degraded, with the error, logged
+        each time); it stays loaded, and the page is shown without what it would have added.
+        """
+        results: dict[str, Any] = {}
+        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
+            try:
+                results[impl.plugin_name] = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            except Exception as error:  # noqa: BLE001 - third-party code; we report it by name
+                log.exception("plugin %s raised in %s", impl.plugin_name, hook_name)
+                self.add_problem(
+                    Problem(
+                        impl.plugin_name,
+                        N_("%(hook)s raised %(error)s"),
+                        hook_name,
+                        {"hook": hook_name, "error": _describe(error)},
+                    )
+                )
+        return results
+
+    def add_templates_to(self, app: Flask) -> None:
+        """Put every plugin's templates in the Jinja loader of ``app``, under the plugin's name and after
+        the core's own templates."""
+        app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, PrefixLoader(self.template_loaders)])
 
     @property
     def problems(self) -> list[Problem]:
@@ -147,6 +202,49 @@ class Plugins:
 
 def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
+
+
+def _template_folder(plugin: object) -> Path | None:
+    """The folder a plugin names in ``template_folder``: absolute, or relative to the plugin's module."""
+    try:
+        folder = Path(plugin.template_folder)  # type: ignore[attr-defined]
+        if folder.is_absolute():
+            return folder
+        source = plugin if isinstance(plugin, ModuleType) else type(plugin)
+        return Path(inspect.getfile(source)).parent / folder
+    except (TypeError, OSError):  # not a path, or a plugin defined where no file says where it is
+        return None
+
+
+def plan_page_panels(plugins: Plugins, plan: WelfarePlan, page: str, language: str) -> list[PagePanel]:
+    """The panels plugins add to ``page`` of ``plan`` through ``plan_page_panels``, ordered by position.
+
+    A result that is not a list of :class:`PagePanel`, or a panel whose key another plugin already used,
+    is reported and left out. Titles become plain text, so they are escaped wherever they are shown.
+    """
+    hook = "plan_page_panels"
+    panels: dict[str, PagePanel] = {}
+    results = plugins.call_each_for_page(hook, plan=plan, page=page, language=language)
+    for plugin, result in results.items():
+        if not isinstance(result, list | tuple):
+            message = N_("%(hook)s must return a list, not %(type)s")
+            plugins.add_problem(Problem(plugin, message, hook, {"hook": hook, "type": type(result).__name__}))
+            continue
+        for panel in result:
+            if not isinstance(panel, PagePanel):
+                message = N_("%(hook)s returned a %(type)s where a %(expected)s was expected")
+                params = {"hook": hook, "type": type(panel).__name__, "expected": "PagePanel"}
+            elif not isinstance(panel.key, str) or not isinstance(panel.position, int):
+                message = N_("%(hook)s: a panel needs a text key and a whole number as its position")
+                params = {"hook": hook}
+            elif panel.key in panels:
+                message = N_("%(hook)s: the panel key %(key)s is already taken")
+                params = {"hook": hook, "key": panel.key}
+            else:
+                panels[panel.key] = dataclasses.replace(panel, title=str(panel.title))
+                continue
+            plugins.add_problem(Problem(plugin, message, hook, params))
+    return sorted(panels.values(), key=lambda panel: panel.position)
 
 
 def build_plugins(config: dict[str, Any], version: str) -> Plugins:

@@ -128,3 +128,20 @@ class ServiceType:
     name_en: str | None = None
     description_en: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PagePanel:
+    """A panel a plugin adds to a plan's pages (the overview, the review), after the core's figures.
+
+    ``title`` is text: it is escaped wherever it is shown, markup included. ``html`` is the panel's body:
+    render it from your own template with ``render_markup("my-plugin/panel.html", plan=plan)``, which
+    returns markup; a plain string is shown as text.
+    ``position`` orders the panels of a page, lowest first. ``key`` names the panel: unique on the page,
+    it becomes the panel's anchor (``#panel-<key>``).
+    """
+
+    key: str
+    title: str
+    html: str
+    position: int = 100

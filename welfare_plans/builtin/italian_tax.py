@@ -1,6 +1,7 @@
 """Italian tax rules as a built-in plugin: checks through ``validate_plan``, a document section, and the
-figures for the welfare-versus-cash comparison. The rules are data: ``TAX_RULES_DIR`` (by default the
-files beside this module), one file per fiscal year.
+welfare-versus-cash comparison on a plan's overview and review through ``plan_page_panels``. The rules
+are data: ``TAX_RULES_DIR`` (by default the files beside this module), one file per fiscal year. Its
+templates are in ``templates/italian_tax/``, addressed as ``"italian_tax/..."``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import gettext
 
 from ..domain import N_
 from ..domain.document import DocumentSection
@@ -25,6 +27,11 @@ from ..domain.tax import (
     load_rules,
 )
 from ..hookspecs import hookimpl
+from ..markup import render_markup
+from ..types import PagePanel
+
+template_folder = "templates/italian_tax"
+PANEL_PAGES = ("overview", "review")
 
 
 def rules_folder() -> Path:
@@ -95,13 +102,27 @@ def plan_document_sections(plan: WelfarePlan, language: str) -> list[DocumentSec
     figures = comparison(plan)
     if figures is None:
         return []
-    from flask_babel import gettext
-
     return [
         DocumentSection(
             key="tax",
             title=gettext("Tax treatment: welfare compared with pay"),
-            html=render_template("document/sections/tax.html", plan=plan, tax=figures),
+            html=render_template("italian_tax/document_section.html", plan=plan, tax=figures),
             position=65,
+        )
+    ]
+
+
+@hookimpl
+def plan_page_panels(plan: WelfarePlan, page: str, language: str) -> list[PagePanel]:
+    """The comparison of welfare with pay; on a joint plan, the network's totals only (members see them)."""
+    figures = comparison(plan) if page in PANEL_PAGES else None
+    if figures is None or not figures["categories"]:
+        return []
+    return [
+        PagePanel(
+            key="tax-comparison",
+            title=gettext("Welfare compared with pay"),
+            html=render_markup("italian_tax/panel.html", plan=plan, tax=figures),
+            position=10,
         )
     ]

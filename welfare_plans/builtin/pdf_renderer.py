@@ -13,11 +13,13 @@ from ..domain.document import DocumentSection, RenderedDocument
 from ..domain.plan import WelfarePlan
 from ..hookspecs import hookimpl
 
+template_folder = "templates/pdf_renderer"
+
 
 def document_html(plan: WelfarePlan, language: str, sections: list[DocumentSection]) -> str:
     """The whole document as HTML: cover, table of contents, sections."""
     return render_template(
-        "document/plan.html", plan=plan, language=language, sections=sections, generated_on=date.today()
+        "pdf_renderer/plan.html", plan=plan, language=language, sections=sections, generated_on=date.today()
     )
 
 

@@ -1,7 +1,8 @@
 """The sections every Italian welfare plan regulation has, contributed through ``plan_document_sections``.
 
-Each section is a template in ``templates/document/sections/``; autoescaping covers every value the
-user typed. The order follows the structure of a plan in the domain reference.
+Each section is a template of this plugin, in ``templates/plan_document/`` (addressed as
+``"plan_document/<section>.html"``); autoescaping covers every value the user typed. The order follows
+the structure of a plan in the domain reference.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from ..charts import bar_chart
 from ..domain.document import DocumentSection
 from ..domain.plan import WelfarePlan
 from ..hookspecs import hookimpl
+from ..labels import beneficiary_group_label, need_area_label
+
+template_folder = "templates/plan_document"
 
 SECTIONS = [
     ("preamble", _l("Preamble and legal basis")),
@@ -40,8 +44,6 @@ def _svg_data_uri(svg: str) -> str:
 def plan_document_sections(plan: WelfarePlan, language: str, annex_of: str | None) -> list[DocumentSection]:
     if annex_of is not None:  # one member firm's annex, printed on its own
         return annex_sections(plan, language, only=annex_of)
-    from ..web.labels import BENEFICIARY_GROUPS, need_area_label
-
     charts = {
         "need_areas": _svg_data_uri(
             bar_chart(str(_l("Basket by need area")),
@@ -49,16 +51,14 @@ def plan_document_sections(plan: WelfarePlan, language: str, annex_of: str | Non
         ),
         "groups": _svg_data_uri(
             bar_chart(str(_l("Basket by beneficiary group")),
-                      {str(BENEFICIARY_GROUPS[code]): amount for code, amount in plan.basket_by_group().items()})
+                      {beneficiary_group_label(code): amount for code, amount in plan.basket_by_group().items()})
         ),
     } if plan.basket else {}  # fmt: skip
     sections = [
         DocumentSection(
             key=key,
             title=str(title),
-            html=render_template(
-                f"document/sections/{key}.html", plan=plan, charts=charts, language=language
-            ),
+            html=render_template(f"plan_document/{key}.html", plan=plan, charts=charts, language=language),
             position=10 * (index + 1),
         )
         for index, (key, title) in enumerate(SECTIONS)
@@ -68,7 +68,7 @@ def plan_document_sections(plan: WelfarePlan, language: str, annex_of: str | Non
             DocumentSection(
                 key="network",
                 title=str(_l("The network and its member firms")),
-                html=render_template("document/sections/network.html", plan=plan, language=language),
+                html=render_template("plan_document/network.html", plan=plan, language=language),
                 position=35,
             )
         )
@@ -84,7 +84,7 @@ def annex_sections(plan: WelfarePlan, language: str, only: str | None = None) ->
             key=f"annex-{annex.vat_number}",
             title=str(_l("Annex %(number)d: %(firm)s", number=number, firm=annex.firm_name)),
             html=render_template(
-                "document/sections/annex.html",
+                "plan_document/annex.html",
                 plan=plan,
                 annex=annex,
                 alone=only is not None,

@@ -30,12 +30,13 @@ PACKAGE = Path(__file__).resolve().parent.parent
 
 
 @functools.cache
-def _templates_fingerprint(template_folder: str) -> str:
-    """A hash of the document templates and stylesheet: changing them invalidates cached documents.
-    ``template_folder`` is the app's (in the package when installed from a wheel, beside it in a checkout)."""
+def _templates_fingerprint() -> str:
+    """A hash of the built-in plugins' templates (the document's sections and page) and the document's
+    stylesheet: changing them invalidates cached documents. An outside plugin's templates change with its
+    version, which the key holds too."""
     digest = hashlib.sha256()
     for path in sorted(
-        [*(Path(template_folder) / "document").rglob("*.html"), PACKAGE / "static" / "document.css"]
+        [*(PACKAGE / "builtin" / "templates").rglob("*.html"), PACKAGE / "static" / "document.css"]
     ):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

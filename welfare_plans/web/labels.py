@@ -1,51 +1,25 @@
-"""Translated labels of the contract's codes, for forms and templates."""
+"""Translated labels for forms and templates: the page's own codes here, the contract's from
+:mod:`welfare_plans.labels` (shared with plugins); the template globals and filters pages use."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import format_date, format_datetime, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 
+from .. import labels as core_labels
 from ..catalog import get_contributions
-from ..i18n import localized
-from ..types import BeneficiaryGroup, DeliveryMode, LegalForm, PriceUnit
-
-BENEFICIARY_GROUPS = {
-    BeneficiaryGroup.WORKERS: _l("Workers"),
-    BeneficiaryGroup.FAMILY_MEMBERS: _l("Family members"),
-    BeneficiaryGroup.FORMER_EMPLOYEES: _l("Former employees"),
-    BeneficiaryGroup.CITIZENS: _l("Citizens of the territory"),
-}
-
-DELIVERY_MODES = {
-    DeliveryMode.IN_KIND: _l("In kind"),
-    DeliveryMode.VOUCHER: _l("Voucher"),
-    DeliveryMode.REIMBURSEMENT: _l("Reimbursement"),
-    DeliveryMode.CONTRIBUTION: _l("Contribution"),
-}
-
-PRICE_UNITS = {
-    PriceUnit.HOUR: _l("per hour"),
-    PriceUnit.SESSION: _l("per session"),
-    PriceUnit.DAY: _l("per day"),
-    PriceUnit.WEEK: _l("per week"),
-    PriceUnit.MONTH: _l("per month"),
-    PriceUnit.YEAR: _l("per year"),
-    PriceUnit.FLAT: _l("flat fee"),
-}
-
-LEGAL_FORMS = {
-    LegalForm.SOCIAL_COOPERATIVE: _l("Social cooperative"),
-    LegalForm.SOCIAL_ENTERPRISE: _l("Social enterprise"),
-    LegalForm.PROMOTION_ASSOCIATION: _l("Social promotion association (APS)"),
-    LegalForm.VOLUNTEER_ORGANISATION: _l("Volunteer organisation (ODV)"),
-    LegalForm.MUTUAL_AID_SOCIETY: _l("Mutual aid society"),
-    LegalForm.FOUNDATION: _l("Foundation"),
-    LegalForm.RELIGIOUS_BODY: _l("Religious body"),
-    LegalForm.PRIVATE_COMPANY: _l("Private company"),
-    LegalForm.PUBLIC_BODY: _l("Public body"),
-    LegalForm.OTHER: _l("Other"),
-}
+from ..domain import format_message
+from ..domain.territory import gazetteer
+from ..i18n import current_language, localized
+from ..labels import BENEFICIARY_GROUPS, DELIVERY_MODES, LEGAL_FORMS, PRICE_UNITS, need_area_label
+from ..plugins import get_plugins, plan_page_panels
+from ..types import Territory
+from .access import can_edit, can_edit_plan
+from .network_forms import MEMBER_STATUSES, NETWORK_KINDS
+from .plan_forms import FUNDING_KINDS, LEGAL_BASES, NEW_HIRES_RULES, PARTNER_KINDS, UNUSED_CREDIT_RULES
 
 
 def need_areas():
@@ -54,13 +28,6 @@ def need_areas():
 
 def need_area_choices() -> list[tuple[str, str]]:
     return [(area.code, localized(area, "name")) for area in need_areas()]
-
-
-def need_area_label(code: str) -> str:
-    for area in need_areas():
-        if area.code == code:
-            return localized(area, "name")
-    return code
 
 
 def beneficiary_group_choices() -> list[tuple[str, str]]:
@@ -91,20 +58,8 @@ SIZE_CLASSES = {
 }
 
 
-def _tax_comparison(plan):
-    from ..builtin.italian_tax import comparison
-
-    return comparison(plan)
-
-
 def message_text(message: str, params: dict) -> str:
     """A message of the domain in the page's language, amounts written the way that language writes them."""
-    from decimal import Decimal
-
-    from flask_babel import format_decimal
-
-    from ..domain import format_message
-
     params = {
         key: format_decimal(value, format="#,##0.00") if isinstance(value, Decimal) else value
         for key, value in params.items()
@@ -118,8 +73,6 @@ def problem_text(problem) -> str:
 
 def places_label(territory) -> str:
     """A ``Territory`` in words: "Pinerolo (TO), Provincia di Torino"."""
-    from ..domain.territory import gazetteer
-
     places = gazetteer()
     names = [
         places.municipality(code).label for code in territory.municipalities if places.municipality(code)
@@ -133,18 +86,16 @@ def places_label(territory) -> str:
 
 
 def territory_label(plan) -> str:
-    from ..types import Territory
-
     return places_label(Territory(tuple(plan.territory_municipalities), tuple(plan.territory_provinces)))
 
 
+def page_panels(plan, page: str) -> list:
+    """What plugins add to ``page`` ("overview", "review") of ``plan`` (its domain value), in the page's language."""
+    return plan_page_panels(get_plugins(current_app), plan, page, current_language())
+
+
 def register(app) -> None:
-    from flask_babel import format_date, format_datetime
-
-    from .access import can_edit, can_edit_plan
-    from .network_forms import MEMBER_STATUSES, NETWORK_KINDS
-    from .plan_forms import FUNDING_KINDS, LEGAL_BASES, NEW_HIRES_RULES, PARTNER_KINDS, UNUSED_CREDIT_RULES
-
+    core_labels.init_app(app, need_areas)
     app.jinja_env.filters["date_format"] = format_date
     app.jinja_env.filters["datetime_format"] = lambda value: format_datetime(value, "short")
     app.jinja_env.globals.update(
@@ -173,5 +124,5 @@ def register(app) -> None:
         legal_form_label=lambda code: LEGAL_FORMS.get(code, code),
         problem_text=problem_text,
         assumption_text=message_text,
-        tax_comparison_for=_tax_comparison,
+        plan_page_panels=page_panels,
     )
