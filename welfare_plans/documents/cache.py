@@ -50,7 +50,7 @@ def cache_key(app: Flask, plan: WelfarePlan, language: str, variant: str) -> str
         [
             __version__,
             plugins,
-            _templates_fingerprint(os.path.join(app.root_path, app.template_folder)),
+            _templates_fingerprint(),
             language,
             variant,
             dataclasses.asdict(plan),
