@@ -5,7 +5,6 @@ Plugins import what they need from here: :data:`hookimpl` and the value types of
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +43,7 @@ from .types import (
     ServiceType,
     Territory,
 )
-
-try:
-    __version__ = version("welfare-plans")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0"
+from .version import __version__
 
 __all__ = [
     "BasketItem",

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from .. import __version__
 from ..domain.document import RenderedDocument
 from ..domain.plan import WelfarePlan
 from ..plugins import get_plugins
+from ..version import __version__
 from . import rendering
 
 PACKAGE = Path(__file__).resolve().parent.parent
