@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from . import networks
 from . import plans as plan_service
-from .accounts import HR_MANAGER, add_membership, create_user, find_user, utcnow
+from .accounts import HR_MANAGER, VIEWER, add_membership, create_user, find_user, utcnow
 from .catalog import get_contributions, sync_catalog
 from .db import db_session
 from .models import (
@@ -105,7 +105,7 @@ def load_demo(app: Flask) -> list[str]:
     if firm is None:
         firm = _firm(session)
         add_membership(session, hr, firm.id, HR_MANAGER)
-        add_membership(session, viewer, firm.id, "viewer")
+        add_membership(session, viewer, firm.id, VIEWER)
         session.commit()
         plan = _final_plan(app, session, firm, hr)
         lines.append(f"firm {firm.legal_name} with plan '{plan.title}' ({plan.status}) created")

@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 
 from .. import labels as core_labels
+from ..accounts import HR_MANAGER, VIEWER
 from ..catalog import get_contributions
 from ..domain import format_message
 from ..domain.territory import gazetteer
@@ -49,7 +50,7 @@ ACTIONS = {
     "duplicated": _l("Created from another plan"),
     "part": _l("A member firm's part saved"),
 }
-ROLES = {"hr_manager": _l("HR manager"), "viewer": _l("viewer")}
+ROLES = {HR_MANAGER: _l("HR manager"), VIEWER: _l("viewer")}
 SIZE_CLASSES = {
     "micro": _l("Micro (fewer than 10 workers)"),
     "small": _l("Small (10 to 49 workers)"),
