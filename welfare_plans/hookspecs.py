@@ -1,22 +1,66 @@
-"""The plugin contract: every hook a plugin can implement.
+"""The plugin contract: every hook a plugin can implement, and the version of the contract.
 
 Each hook is documented in ``docs/plugin_hooks.md`` with an example, and tested on its own in
-``tests/test_hooks.py``. Hooks are called once per plugin, each call isolated: a plugin that raises is
-reported by name and the others go on (see :mod:`welfare_plans.plugins`).
+``tests/test_hooks.py``. pluggy calls the hooks (its order, ``tryfirst``/``trylast``, wrappers,
+``firstresult``), each implementation isolated for the call: one that raises is reported by name and
+skipped for that call, and the others go on (see :mod:`welfare_plans.hookcalls`).
+
+The contract has a version, :data:`CONTRACT_VERSION`: a minor version adds to it (a hook, an argument, a
+field with a default), a major version removes or changes something. A plugin states the versions it
+supports in a module attribute, ``welfare_plans_contract = ">=1.0,<2"``; one whose range leaves ours out
+is refused at load. What is deprecated stays for the rest of its major version and warns through pluggy
+(``warn_on_impl`` on a hook, ``warn_on_impl_args`` on an argument) with a
+:class:`ContractDeprecationWarning`. The policy and the changelog are in ``docs/plugin_hooks.md``.
 """
 
 from __future__ import annotations
 
-import pluggy
+from typing import Any
 
+import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from .domain import N_
 from .domain.document import DocumentSection, RenderedDocument
 from .domain.plan import PlanProblem, WelfarePlan
 from .types import NeedArea, PagePanel, Provider, ServiceType
 
 PROJECT = "welfare_plans"
+CONTRACT_VERSION = "1.0"
+"""The version of the plugin contract this welfare-plans offers: the hooks, their arguments, the types."""
+CONTRACT_ATTRIBUTE = "welfare_plans_contract"
+"""The attribute in which a plugin states the contract versions it supports, e.g. ``">=1.0,<2"``."""
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class ContractDeprecationWarning(DeprecationWarning):
+    """A plugin implements a hook, or takes an argument, that the contract deprecates: it keeps working
+    until the next major version of the contract. The message says what to use instead."""
+
+
+def contract_refusal(plugin: object) -> tuple[str | None, tuple[str, dict[str, Any]] | None]:
+    """The contract range ``plugin`` states (None when it states none), and why it cannot be loaded: a
+    message marked with ``N_`` and its parameters, or None when it supports :data:`CONTRACT_VERSION`.
+
+    A plugin that states no range is taken to support the contract it was loaded with."""
+    stated = getattr(plugin, CONTRACT_ATTRIBUTE, None)
+    if stated is None:
+        return None, None
+    try:
+        supported = SpecifierSet(stated) if isinstance(stated, str) and stated.strip() else None
+    except InvalidSpecifier:
+        supported = None
+    if supported is None:
+        message = N_('%(attribute)s = %(range)r is not a range of versions such as ">=1.0,<2"')
+        return str(stated), (message, {"attribute": CONTRACT_ATTRIBUTE, "range": stated})
+    if not supported.contains(CONTRACT_VERSION, prereleases=True):
+        message = N_(
+            "supports the plugin contract %(range)s, but this welfare-plans offers contract %(version)s: install a version of the plugin made for contract %(version)s"
+        )
+        return stated, (message, {"range": str(supported), "version": CONTRACT_VERSION})
+    return stated, None
 
 
 @hookspec

@@ -4,14 +4,18 @@ Plugins come from three places, in this order: the built-ins (the core's own fea
 plugins), the ``welfare_plans`` entry-point group (a provider's pip package) and the local plugins
 folder (``PLUGINS_DIR``: ``.py`` files and packages). ``PLUGINS_BLOCKED`` names plugins never to load;
 ``PLUGINS_ALLOWED``, when set, is the only installed and local plugins to load. A plugin that fails to
-import or raises in a hook is recorded as failed, with the reason, and the app goes on without it;
+import, states a range of contract versions that excludes :data:`~welfare_plans.hookspecs.CONTRACT_VERSION`
+or is not a valid plugin is recorded as failed, with the reason, and the app goes on without it;
 ``PLUGINS_STRICT`` turns any such problem into a startup error.
+
+pluggy calls the hooks, in its order, with ``tryfirst``/``trylast``, wrappers and ``firstresult``. Each
+implementation is isolated for one call (:mod:`welfare_plans.hookcalls`): one that raises is logged,
+counted on its plugin's record (last error, error count) and skipped for that call only; the plugin
+stays loaded. :meth:`Plugins.call_each` gives a call's results by plugin and names those that raised.
 
 A plugin may ship Jinja templates: it names their folder in a ``template_folder`` attribute, and the
 app's loader finds them under the plugin's name (``"italian_tax/panel.html"``), after the core's own
-templates, so a plugin never replaces a core page. The hooks a page calls (``plan_page_panels``) are
-called with :meth:`Plugins.call_each_for_page`: a plugin that raises there is reported and the page is
-shown without it.
+templates, so a plugin never replaces a core page.
 """
 
 from __future__ import annotations
@@ -23,7 +27,11 @@ import importlib.util
 import inspect
 import logging
 import sys
+import threading
+import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -35,6 +43,7 @@ from . import hookspecs
 from .domain import N_
 from .domain.plan import WelfarePlan
 from .domain.problems import Problem
+from .hookcalls import HookResults, call_by_plugin, isolate_plugin
 from .types import PagePanel
 
 if TYPE_CHECKING:
@@ -57,7 +66,7 @@ class PluginError(RuntimeError):
 
 @dataclass
 class PluginRecord:
-    """What the app knows of one plugin: where it came from and how loading it went."""
+    """What the app knows of one plugin: where it came from, how loading it went, how its calls go."""
 
     name: str
     source: str  # "builtin", "installed" or "local"
@@ -67,6 +76,11 @@ class PluginRecord:
     problems: list[Problem] = field(default_factory=list)
     distribution: str | None = None
     location: str | None = None
+    contract: str | None = None  # the range of contract versions the plugin says it supports
+    deprecations: list[str] = field(default_factory=list)  # what it uses that the contract deprecates
+    error_count: int = 0  # how many calls of its hooks raised since the app started
+    last_error: Problem | None = None
+    last_error_at: datetime | None = None
 
     def to_dict(self, gettext=None) -> dict[str, Any]:
         return {
@@ -77,7 +91,12 @@ class PluginRecord:
             "hooks": sorted(self.hooks),
             "distribution": self.distribution,
             "location": self.location,
+            "contract": self.contract,
+            "deprecations": list(self.deprecations),
             "problems": [problem.to_dict(gettext) for problem in self.problems],
+            "error_count": self.error_count,
+            "last_error": self.last_error.to_dict(gettext) if self.last_error else None,
+            "last_error_at": self.last_error_at.isoformat() if self.last_error_at else None,
         }
 
 
@@ -89,20 +108,28 @@ class Plugins:
         self.manager.add_hookspecs(hookspecs)
         self.records: dict[str, PluginRecord] = {}
         self.template_loaders: dict[str, FileSystemLoader] = {}
+        self._errors_lock = threading.Lock()
 
     # -- loading ---------------------------------------------------------------------------------------
     def register(self, record: PluginRecord, plugin: object) -> None:
-        """Register ``plugin`` under ``record.name``; a plugin pluggy refuses is recorded as failed."""
+        """Register ``plugin`` under ``record.name``, each of its hooks isolated per call (see
+        :mod:`welfare_plans.hookcalls`); a plugin refused by its contract range or by pluggy is failed."""
         if record.name in self.records:
             self.records[record.name + f" ({record.source})"] = record
             self.fail(record, N_("a plugin named %(name)s is already loaded"), name=record.name)
             return
         self.records[record.name] = record
+        if not self._supports_contract(record, plugin):
+            return
         try:
-            self.manager.register(plugin, name=record.name)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", hookspecs.ContractDeprecationWarning)
+                self.manager.register(plugin, name=record.name)
         except (pluggy.PluginValidationError, ValueError) as error:
             self.fail(record, N_("not a valid plugin: %(reason)s"), reason=str(error))
             return
+        finally:
+            _pass_on_warnings(record, caught)
         unknown = [
             caller.name for caller in self.manager.get_hookcallers(plugin) or [] if not caller.has_spec()
         ]
@@ -125,6 +152,14 @@ class Plugins:
                 )
                 return
             self.template_loaders[record.name] = FileSystemLoader(folder)
+        isolate_plugin(self.manager, plugin, self.record_error)
+
+    def _supports_contract(self, record: PluginRecord, plugin: object) -> bool:
+        """Whether the range of contract versions ``plugin`` states (if any) includes ours; fail it if not."""
+        record.contract, refusal = hookspecs.contract_refusal(plugin)
+        if refusal is not None:
+            self.fail(record, refusal[0], hookspecs.CONTRACT_ATTRIBUTE, **refusal[1])
+        return refusal is None
 
     def fail(self, record: PluginRecord, message: str, field_name: str | None = None, **params: Any) -> None:
         record.status = "failed"
@@ -141,50 +176,61 @@ class Plugins:
             record.status = "degraded"
         log.warning("plugin %s", problem)
 
+    def record_error(self, plugin_name: str, hook_name: str, error: Exception) -> None:
+        """Note that an implementation of ``hook_name`` raised ``error`` and was skipped for that call.
+
+        The plugin stays loaded. Its record counts the errors and keeps the last one; the first error of
+        each hook is also one of its problems (degraded), so the plugins page shows it however often it
+        comes back."""
+        log.error("plugin %s raised in %s", plugin_name, hook_name, exc_info=error)
+        record = self.records.get(plugin_name)
+        if record is None:
+            return
+        problem = Problem(
+            plugin_name,
+            N_("%(hook)s raised %(error)s"),
+            hook_name,
+            {"hook": hook_name, "error": _describe(error)},
+        )
+        with self._errors_lock:
+            record.error_count += 1
+            record.last_error = problem
+            record.last_error_at = datetime.now(UTC)
+        if not any(
+            known.field == hook_name and known.message == problem.message for known in record.problems
+        ):
+            self.add_problem(problem)
+
     # -- calling ---------------------------------------------------------------------------------------
-    def call_each(self, hook_name: str, only_taking: str | None = None, **kwargs: Any) -> dict[str, Any]:
-        """Call ``hook_name`` on each active plugin separately and return the results by plugin name.
+    def call_each(
+        self, hook_name: str, only_taking: str | None = None, excluding: Iterable[str] = (), **kwargs: Any
+    ) -> HookResults:
+        """Call ``hook_name`` through pluggy and return the results by plugin name, in pluggy's order.
 
-        A plugin that raises is recorded as failed, unregistered, and left out of the results. With
-        ``only_taking``, only the implementations that take that argument are called (an argument added
-        to a hook later, which older implementations cannot see).
+        Each implementation is isolated (:mod:`welfare_plans.hookcalls`): one that raises is reported and
+        left out of this call's results, named in ``.raised``, and stays loaded. With ``only_taking``,
+        the implementations that do not take that argument (added to the hook after they were written)
+        are left out of the call; ``excluding`` leaves out the named plugins.
         """
-        results: dict[str, Any] = {}
-        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
-            if only_taking is not None and only_taking not in impl.argnames:
-                continue
-            record = self.records[impl.plugin_name]
-            try:
-                results[impl.plugin_name] = impl.function(**{name: kwargs[name] for name in impl.argnames})
-            except Exception as error:  # noqa: BLE001 - third-party code; we report it by name
-                self.fail(
-                    record, N_("%(hook)s raised %(error)s"), hook_name, hook=hook_name, error=_describe(error)
-                )
-                self.manager.unregister(impl.plugin)
-                self.template_loaders.pop(impl.plugin_name, None)
-        return results
+        caller = getattr(self.manager.hook, hook_name)
+        skipped = set(excluding)
+        if only_taking is not None:
+            skipped.update(
+                impl.plugin_name
+                for impl in caller.get_hookimpls()
+                if not (impl.wrapper or impl.hookwrapper) and only_taking not in impl.argnames
+            )
+        plugins = [plugin for plugin in map(self.manager.get_plugin, skipped) if plugin is not None]
+        if plugins:
+            caller = self.manager.subset_hook_caller(hook_name, plugins)
+        return call_by_plugin(caller, **kwargs)
 
-    def call_each_for_page(self, hook_name: str, **kwargs: Any) -> dict[str, Any]:
-        """Call ``hook_name`` on each plugin for a page being shown; return the results by plugin name.
-
-        A plugin that raises is left out of these results and reported (degraded, with the error, logged
-        each time); it stays loaded, and the page is shown without what it would have added.
-        """
-        results: dict[str, Any] = {}
-        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
-            try:
-                results[impl.plugin_name] = impl.function(**{name: kwargs[name] for name in impl.argnames})
-            except Exception as error:  # noqa: BLE001 - third-party code; we report it by name
-                log.exception("plugin %s raised in %s", impl.plugin_name, hook_name)
-                self.add_problem(
-                    Problem(
-                        impl.plugin_name,
-                        N_("%(hook)s raised %(error)s"),
-                        hook_name,
-                        {"hook": hook_name, "error": _describe(error)},
-                    )
-                )
-        return results
+    def builtins_first(self, results: Mapping[str, Any]) -> list[tuple[str, Any]]:
+        """``results`` by plugin, the built-ins' first and then the others' in pluggy's order: where
+        plugins contribute things with keys, a key a built-in uses stays the built-in's."""
+        return sorted(
+            results.items(), key=lambda item: getattr(self.records.get(item[0]), "source", "") != "builtin"
+        )
 
     def add_templates_to(self, app: Flask) -> None:
         """Put every plugin's templates in the Jinja loader of ``app``, under the plugin's name and after
@@ -202,6 +248,15 @@ class Plugins:
 
 def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
+
+
+def _pass_on_warnings(record: PluginRecord, caught: list[warnings.WarningMessage]) -> None:
+    """Note on ``record`` what the contract deprecates that the plugin uses, and warn on as pluggy did."""
+    for warning in caught:
+        if issubclass(warning.category, hookspecs.ContractDeprecationWarning):
+            record.deprecations.append(str(warning.message))
+            log.warning("plugin %s: %s", record.name, warning.message)
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
 
 
 def _template_folder(plugin: object) -> Path | None:
@@ -224,8 +279,8 @@ def plan_page_panels(plugins: Plugins, plan: WelfarePlan, page: str, language: s
     """
     hook = "plan_page_panels"
     panels: dict[str, PagePanel] = {}
-    results = plugins.call_each_for_page(hook, plan=plan, page=page, language=language)
-    for plugin, result in results.items():
+    results = plugins.call_each(hook, plan=plan, page=page, language=language)
+    for plugin, result in plugins.builtins_first(results):
         if not isinstance(result, list | tuple):
             message = N_("%(hook)s must return a list, not %(type)s")
             plugins.add_problem(Problem(plugin, message, hook, {"hook": hook, "type": type(result).__name__}))

@@ -32,8 +32,11 @@ def collect(plugins: Plugins) -> Contributions:
     """
     raw: dict[str, PluginContribution] = defaultdict(PluginContribution)
     for hook, attribute in _HOOKS.items():
-        for plugin_name, result in plugins.call_each(hook).items():
+        results = plugins.call_each(hook)
+        for plugin_name, result in results.items():
             setattr(raw[plugin_name], attribute, result)
+        for plugin_name in results.raised:  # its catalog is incomplete: it contributes none of it
+            plugins.records[plugin_name].status = "failed"
     working = {name: value for name, value in raw.items() if plugins.records[name].status != "failed"}
     contributions = validate_contributions(working)
     for problem in contributions.problems:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, current_app, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
@@ -13,6 +13,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..accounts import SignedInUser, signed_in_user
 from ..db import db_session
+from ..documents import DocumentError
 from ..plans import kind_of
 from . import admin, auth, catalog, firms, health, jobs, labels, networks, plans, wizard, wizard_steps
 from .security import public, require_login, security_headers
@@ -59,6 +60,7 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, _error_page)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)
+    app.register_error_handler(DocumentError, _document_unavailable)
 
     labels.register(app)
     app.jinja_env.globals["url_with"] = url_with
@@ -90,6 +92,13 @@ def _database_unavailable(error):
     response = current_app.make_response((page, 503))
     response.headers["Retry-After"] = "30"
     return response
+
+
+def _document_unavailable(error: DocumentError):
+    """No plugin could make the document (every renderer failed, or a core section could not be made):
+    say so in the user's language; the reason is logged and on the plugins page."""
+    current_app.logger.error("document not made: %s", error)
+    return render_template("errors/document.html"), 503
 
 
 def _error_page(error):
