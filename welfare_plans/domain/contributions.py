@@ -1,50 +1,25 @@
 """Validate what plugins contribute before it reaches the catalog.
 
 Plugins are third-party code: anything they return is checked here, converted to canonical values
-(enums, tuples, prices in cents) and either accepted or rejected with a :class:`Problem` that names the
-plugin and the field. One bad service type does not sink the provider's other services.
+(enums, tuples, prices in cents) and either accepted or rejected with a :class:`Problem` for each field
+that is wrong, naming the plugin and the field. One bad service type does not sink the provider's other
+services; the services of a rejected provider say which provider was rejected and why.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Any
 
-from stdnum.it import codicefiscale, iva
-
-from ..types import (
-    BeneficiaryGroup,
-    DeliveryMode,
-    LegalForm,
-    NeedArea,
-    PriceUnit,
-    Provider,
-    ServiceType,
-    Territory,
-)
+from ..types import BeneficiaryGroup, DeliveryMode, LegalForm, NeedArea, PriceUnit, Provider, ServiceType
 from . import N_
+from . import field_checks as check
+from .field_checks import ItemRejected, Rejected
 from .problems import Problem
-from .territory import gazetteer
 
-_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
-_AREA_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MAX_PRICE = Decimal("1000000")
-
-
-class Rejected(Exception):
-    """One field of one contributed item is invalid; the item is dropped."""
-
-    def __init__(self, field_name: str, message: str, **params: Any):
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
-        self.params = params
+__all__ = ["Contributions", "PluginContribution", "Rejected", "validate_contributions"]
 
 
 @dataclass
@@ -64,6 +39,8 @@ class Contributions:
     providers: dict[str, tuple[str, Provider]] = field(default_factory=dict)
     service_types: dict[str, tuple[str, ServiceType]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # the providers rejected, by (plugin, key), with the fields that were wrong: their services say so
+    rejected_providers: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def ordered_need_areas(self) -> list[NeedArea]:
         """The need areas in display order."""
@@ -117,14 +94,19 @@ def _items(result: Contributions, plugin: str, hook: str, value: Any, kind: type
     return items
 
 
-def _accept(result: Contributions, plugin: str, item: Any, check, registry: dict, key_field: str) -> None:
+def _accept(result: Contributions, plugin: str, item: Any, validate, registry: dict, key_field: str) -> None:
     label = f"{type(item).__name__}[{getattr(item, key_field, '?')!s}]"
     try:
-        clean = check(result, plugin, item)
-    except Rejected as rejected:
-        result.problems.append(
-            Problem(plugin, rejected.message, f"{label}.{rejected.field}", rejected.params)
-        )
+        clean = validate(result, plugin, item)
+    except ItemRejected as rejected:
+        for rejection in rejected.rejections:
+            result.problems.append(
+                Problem(plugin, rejection.message, f"{label}.{rejection.field}", rejection.params)
+            )
+        key = getattr(item, key_field, None)
+        if isinstance(item, Provider) and isinstance(key, str):
+            fields = tuple(dict.fromkeys(rejection.field for rejection in rejected.rejections))
+            result.rejected_providers[(plugin, key)] = fields
         return
     key = getattr(clean, key_field)
     if key in registry:
@@ -141,161 +123,100 @@ def _accept(result: Contributions, plugin: str, item: Any, check, registry: dict
     registry[key] = (plugin, clean)
 
 
-def _text(value: Any, field_name: str, *, required: bool, max_length: int) -> str | None:
-    if value is None or value == "":
-        if required:
-            raise Rejected(field_name, N_("is required"))
-        return None if value is None else ""
-    if not isinstance(value, str):
-        raise Rejected(field_name, N_("must be text"))
-    value = value.strip()
-    if required and not value:
-        raise Rejected(field_name, N_("is required"))
-    if len(value) > max_length:
-        raise Rejected(field_name, N_("is longer than %(max)d characters"), max=max_length)
-    return value
-
-
-def _enum(value: Any, enum: type[StrEnum], field_name: str) -> StrEnum:
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(member.value for member in enum)
-        raise Rejected(
-            field_name, N_("%(value)r is not one of: %(allowed)s"), value=value, allowed=allowed
-        ) from None
-
-
-def _enum_tuple(values: Any, enum: type[StrEnum], field_name: str) -> tuple:
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise Rejected(field_name, N_("must be a list"))
-    members = tuple(dict.fromkeys(_enum(value, enum, field_name) for value in values))
-    if not members:
-        raise Rejected(field_name, N_("must name at least one value"))
-    return members
-
-
-def _bool(value: Any, field_name: str) -> bool:
-    if not isinstance(value, bool):
-        raise Rejected(field_name, N_("must be true or false"))
-    return value
-
-
 def _check_need_area(result: Contributions, plugin: str, area: NeedArea) -> NeedArea:
-    if not isinstance(area.code, str) or not _AREA_CODE.match(area.code):
-        raise Rejected("code", N_("must be lower-case letters, digits and underscores"))
-    if not isinstance(area.position, int) or isinstance(area.position, bool):
-        raise Rejected("position", N_("must be a whole number"))
-    return dataclasses.replace(
-        area,
-        name=_text(area.name, "name", required=True, max_length=120),
-        name_en=_text(area.name_en, "name_en", required=False, max_length=120),
-    )
+    fields = check.Fields()
+    fields(check.code, area.code, check.AREA_CODE, N_("must be lower-case letters, digits and underscores"))
+    fields(check.whole_number, area.position, "position")
+    name = fields(check.text, area.name, "name", required=True, max_length=120)
+    name_en = fields(check.text, area.name_en, "name_en", required=False, max_length=120)
+    fields.done()
+    return dataclasses.replace(area, name=name, name_en=name_en)
 
 
-def _check_tax_id(value: Any) -> str:
-    if not isinstance(value, str):
-        raise Rejected("tax_id", N_("must be text"))
-    compact = iva.compact(value) if value.strip().isdigit() else codicefiscale.compact(value)
-    if iva.is_valid(compact) or codicefiscale.is_valid(compact):
-        return compact
-    raise Rejected("tax_id", N_("%(value)r is neither a valid VAT number nor a valid tax code"), value=value)
-
-
-def _check_municipality(code: Any, field_name: str) -> str:
-    if not isinstance(code, str) or gazetteer().municipality(code) is None:
-        raise Rejected(field_name, N_("%(value)r is not an ISTAT municipality code"), value=code)
-    return code
+_KEY_MESSAGE = N_("must be lower-case letters, digits, dots, dashes and underscores")
 
 
 def _check_provider(result: Contributions, plugin: str, provider: Provider) -> Provider:
-    if not isinstance(provider.key, str) or not _CODE.match(provider.key):
-        raise Rejected("key", N_("must be lower-case letters, digits, dots, dashes and underscores"))
-    email = _text(provider.email, "email", required=False, max_length=200)
-    if email and not _EMAIL.match(email):
-        raise Rejected("email", N_("%(value)r is not an e-mail address"), value=email)
-    website = _text(provider.website, "website", required=False, max_length=300)
-    if website and not website.startswith(("https://", "http://")):
-        raise Rejected("website", N_("must start with https:// or http://"))
-    return dataclasses.replace(
-        provider,
-        name=_text(provider.name, "name", required=True, max_length=200),
-        legal_form=_enum(provider.legal_form, LegalForm, "legal_form"),
-        tax_id=_check_tax_id(provider.tax_id),
-        municipality=_check_municipality(provider.municipality, "municipality"),
-        email=email,
-        phone=_text(provider.phone, "phone", required=False, max_length=40),
-        website=website,
-        address=_text(provider.address, "address", required=False, max_length=300),
-        applies_national_contract=_bool(provider.applies_national_contract, "applies_national_contract"),
-        has_safety_policy=_bool(provider.has_safety_policy, "has_safety_policy"),
-        description=_text(provider.description, "description", required=False, max_length=5000) or "",
-        description_en=_text(provider.description_en, "description_en", required=False, max_length=5000),
-    )
+    fields = check.Fields()
+    fields(check.code, provider.key, check.CODE, _KEY_MESSAGE, "key")
+    values = {
+        "name": fields(check.text, provider.name, "name", required=True, max_length=200),
+        "legal_form": fields(check.enum_member, provider.legal_form, LegalForm, "legal_form"),
+        "tax_id": fields(check.tax_id, provider.tax_id),
+        "municipality": fields(check.municipality, provider.municipality, "municipality"),
+        "email": fields(check.email, provider.email),
+        "phone": fields(check.text, provider.phone, "phone", required=False, max_length=40),
+        "website": fields(check.website, provider.website),
+        "address": fields(check.text, provider.address, "address", required=False, max_length=300),
+        "applies_national_contract": fields(
+            check.boolean, provider.applies_national_contract, "applies_national_contract"
+        ),
+        "has_safety_policy": fields(check.boolean, provider.has_safety_policy, "has_safety_policy"),
+        "description": fields(
+            check.text, provider.description, "description", required=False, max_length=5000
+        ),
+        "description_en": fields(
+            check.text, provider.description_en, "description_en", required=False, max_length=5000
+        ),
+    }
+    fields.done()
+    values["description"] = values["description"] or ""
+    return dataclasses.replace(provider, **values)
 
 
-def _check_price(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
-        raise Rejected("price", N_("must be an amount in euro"))
-    try:
-        price = Decimal(str(value))
-    except InvalidOperation:
-        raise Rejected("price", N_("must be an amount in euro")) from None
-    if not price.is_finite():
-        raise Rejected("price", N_("must be an amount in euro"))
-    if price < 0:
-        raise Rejected("price", N_("must not be negative (%(value)s)"), value=str(price))
-    if price > MAX_PRICE:
-        raise Rejected("price", N_("must not exceed %(max)s euro"), max=str(MAX_PRICE))
-    return price.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _check_territory(territory: Any) -> Territory:
-    if not isinstance(territory, Territory):
-        raise Rejected("territory", N_("must be a Territory"))
-    places = gazetteer()
-    municipalities = tuple(
-        dict.fromkeys(
-            _check_municipality(code, "territory.municipalities") for code in territory.municipalities
-        )
-    )
-    provinces = []
-    for code in dict.fromkeys(territory.provinces):
-        if not isinstance(code, str) or places.province(code) is None:
-            raise Rejected("territory.provinces", N_("%(value)r is not an ISTAT province code"), value=code)
-        provinces.append(code)
-    if not municipalities and not provinces:
-        raise Rejected("territory", N_("must name at least one municipality or province"))
-    return Territory(municipalities=municipalities, provinces=tuple(provinces))
-
-
-def _check_service_type(result: Contributions, plugin: str, service: ServiceType) -> ServiceType:
-    if not isinstance(service.code, str) or not _CODE.match(service.code):
-        raise Rejected("code", N_("must be lower-case letters, digits, dots, dashes and underscores"))
-    owner = result.providers.get(service.provider) if isinstance(service.provider, str) else None
-    if owner is None or owner[0] != plugin:
+def _check_provider_of(result: Contributions, plugin: str, key: Any) -> str:
+    """``key`` names a provider the same plugin registered and got accepted."""
+    owner = result.providers.get(key) if isinstance(key, str) else None
+    if owner is not None and owner[0] == plugin:
+        return key
+    rejected = result.rejected_providers.get((plugin, key)) if isinstance(key, str) else None
+    if rejected:
         raise Rejected(
-            "provider", N_("%(value)r is not a provider registered by this plugin"), value=service.provider
+            "provider",
+            N_(
+                "the provider %(value)r was rejected (see Provider[%(key)s]: %(fields)s), and its services with it"
+            ),
+            value=key,
+            key=key,
+            fields=", ".join(rejected),
         )
-    if service.need_area not in result.need_areas:
+    raise Rejected("provider", N_("%(value)r is not a provider registered by this plugin"), value=key)
+
+
+def _check_need_area_of(result: Contributions, code: Any) -> str:
+    if not isinstance(code, str) or code not in result.need_areas:
         raise Rejected(
             "need_area",
             N_("%(value)r is not a known need area (known: %(known)s)"),
-            value=service.need_area,
+            value=code,
             known=", ".join(sorted(result.need_areas)),
         )
-    if not isinstance(service.extra, Mapping):
-        raise Rejected("extra", N_("must be a mapping of text to text"))
-    return dataclasses.replace(
-        service,
-        name=_text(service.name, "name", required=True, max_length=200),
-        name_en=_text(service.name_en, "name_en", required=False, max_length=200),
-        description=_text(service.description, "description", required=False, max_length=5000) or "",
-        description_en=_text(service.description_en, "description_en", required=False, max_length=5000),
-        beneficiary_groups=_enum_tuple(service.beneficiary_groups, BeneficiaryGroup, "beneficiary_groups"),
-        delivery_modes=_enum_tuple(service.delivery_modes, DeliveryMode, "delivery_modes"),
-        price=_check_price(service.price),
-        unit=_enum(service.unit, PriceUnit, "unit"),
-        territory=_check_territory(service.territory),
-        extra={str(k): str(v) for k, v in service.extra.items()},
-    )
+    return code
+
+
+def _check_service_type(result: Contributions, plugin: str, service: ServiceType) -> ServiceType:
+    fields = check.Fields()
+    fields(check.code, service.code, check.CODE, _KEY_MESSAGE)
+    fields(_check_provider_of, result, plugin, service.provider)
+    fields(_check_need_area_of, result, service.need_area)
+    values = {
+        "name": fields(check.text, service.name, "name", required=True, max_length=200),
+        "name_en": fields(check.text, service.name_en, "name_en", required=False, max_length=200),
+        "description": fields(
+            check.text, service.description, "description", required=False, max_length=5000
+        ),
+        "description_en": fields(
+            check.text, service.description_en, "description_en", required=False, max_length=5000
+        ),
+        "beneficiary_groups": fields(
+            check.enum_tuple, service.beneficiary_groups, BeneficiaryGroup, "beneficiary_groups"
+        ),
+        "delivery_modes": fields(check.enum_tuple, service.delivery_modes, DeliveryMode, "delivery_modes"),
+        "price": fields(check.price, service.price),
+        "unit": fields(check.enum_member, service.unit, PriceUnit, "unit"),
+        "territory": fields(check.territory, service.territory),
+        "extra": fields(check.extra, service.extra),
+    }
+    fields.done()
+    values["description"] = values["description"] or ""
+    return dataclasses.replace(service, **values)

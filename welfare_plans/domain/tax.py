@@ -78,6 +78,13 @@ class RuleSet:
         return self.bases[table.get("*", "none")]
 
 
+def tax_basis_codes(folder: Path | str | None = None) -> frozenset[str]:
+    """The codes of the tax bases in ``classification.json`` (what a provider may state as
+    ``extra["tax_basis"]``), from ``folder`` or the built-in rules."""
+    path = Path(folder or DEFAULT_RULES) / "classification.json"
+    return frozenset(json.loads(path.read_text(encoding="utf-8"))["bases"])
+
+
 def load_rules(year: int, folder: Path | str | None = None) -> RuleSet:
     """The rules of ``year``; a year without a file raises :class:`NoRulesForYear`, never a silent fallback."""
     folder = Path(folder or DEFAULT_RULES)
