@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -20,6 +21,8 @@ from welfare_plans import (
 from welfare_plans.domain.contributions import PluginContribution, validate_contributions
 from welfare_plans.domain.territory import gazetteer
 from welfare_plans.testing import validate_plugin
+
+ROOT = Path(__file__).parent.parent
 
 PROVIDER = Provider(
     key="coop-test",
@@ -167,3 +170,74 @@ def test_places_are_found_the_way_people_type_them():
     assert places.find("TO").code == "001"
     assert places.find("Perosa Argentina").province.abbreviation == "TO"
     assert places.find("Atlantide") is None
+
+
+def italian(problem) -> str:
+    from babel.support import Translations
+
+    translations = Translations.load(str(ROOT / "welfare_plans" / "translations"), ["it"])
+    return problem.render(translations.gettext)
+
+
+def test_every_error_of_an_item_is_reported_not_only_the_first():
+    result = check(
+        services=[replace(SERVICE, price="twenty", unit="fortnight", territory=Territory(), extra=None)]
+    )
+    assert [problem.field for problem in result.problems] == [
+        "ServiceType[test.care].price",
+        "ServiceType[test.care].unit",
+        "ServiceType[test.care].territory",
+        "ServiceType[test.care].extra",
+    ]
+    result = check(providers=[replace(PROVIDER, tax_id="123", email="nowhere", has_safety_policy="yes")])
+    assert [problem.field for problem in result.problems] == [
+        "Provider[coop-test].tax_id",
+        "Provider[coop-test].email",
+        "Provider[coop-test].has_safety_policy",
+        "ServiceType[test.care].provider",
+    ]
+
+
+def test_the_services_of_a_rejected_provider_say_which_provider_was_rejected_and_why():
+    result = check(providers=[replace(PROVIDER, email="servizi-at-coop", website="ftp://coop.example")])
+    by_field = {problem.field: problem for problem in result.problems}
+    rejected = by_field["ServiceType[test.care].provider"]
+    assert rejected.render() == (
+        "the provider 'coop-test' was rejected (see Provider[coop-test]: email, website), and its services with it"
+    )
+    assert italian(rejected) == (
+        "il fornitore 'coop-test' è stato rifiutato (vedi Provider[coop-test]: email, website), "
+        "e con lui i suoi servizi"
+    )
+    # a provider the plugin never registered is still named as such
+    (foreign,) = check(services=[replace(SERVICE, provider="coop-other")]).problems
+    assert foreign.render() == "'coop-other' is not a provider registered by this plugin"
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        (
+            {"tax_basis": "bogus"},
+            "extra.tax_basis",
+            "'bogus' is not a tax basis of the tax rules (known: art51_c2_a, art51_c2_c, art51_c2_d, ",
+        ),
+        ({"sessions": 10}, "extra", "must be a mapping of text to text: the value of 'sessions' is a int"),
+        ({3: "three"}, "extra", "must be a mapping of text to text: the key 3 is a int"),
+        (
+            {"tax_basis": None},
+            "extra",
+            "must be a mapping of text to text: the value of 'tax_basis' is a NoneType",
+        ),
+    ],
+)
+def test_extra_values_are_text_and_a_stated_tax_basis_is_a_known_code(extra, field, message):
+    problem = only_problem(check(services=[replace(SERVICE, extra=extra)]))
+    assert problem.field == f"ServiceType[test.care].{field}"
+    assert problem.render().startswith(message)
+
+
+def test_a_known_tax_basis_is_accepted_and_kept():
+    result = check(services=[replace(SERVICE, extra={"tax_basis": "art51_c2_f_bis", "note": "ISEE"})])
+    assert result.problems == []
+    assert result.service_types["test.care"][1].extra == {"tax_basis": "art51_c2_f_bis", "note": "ISEE"}

@@ -1,6 +1,7 @@
 """welfare-plans: compose territorial corporate welfare plans with local providers.
 
-Plugins import what they need from here: :data:`hookimpl` and the value types of the contract.
+Plugins import what they need from here: :data:`hookimpl`, the value types of the contract and its
+version, :data:`CONTRACT_VERSION`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .domain.plan import (
     Severity,
     WelfarePlan,
 )
-from .hookspecs import hookimpl
+from .hookspecs import CONTRACT_VERSION, ContractDeprecationWarning, hookimpl
 from .labels import (
     beneficiary_group_label,
     delivery_mode_label,
@@ -49,6 +50,8 @@ __all__ = [
     "BasketItem",
     "BeneficiaryGroup",
     "CategoryBudget",
+    "CONTRACT_VERSION",
+    "ContractDeprecationWarning",
     "DocumentSection",
     "FundingKind",
     "FundingSource",

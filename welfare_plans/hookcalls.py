@@ -29,11 +29,23 @@ _ISOLATED = "_welfare_plans_isolated"
 class HookResults(dict):
     """The results of one hook call by plugin name, in the order pluggy gave them.
 
-    ``raised`` names the plugins whose implementation raised during the call (and was skipped)."""
+    ``raised`` names the plugins whose implementation raised during the call (and was skipped).
+    :meth:`origin` says which plugin made an item of a list result, whatever wrappers did to the lists."""
 
-    def __init__(self, raised: tuple[str, ...] = ()) -> None:
+    def __init__(self, raised: tuple[str, ...] = (), answers: tuple[tuple[str, Any], ...] = ()) -> None:
         super().__init__()
         self.raised = raised
+        self._answers = answers  # kept alive, so the ids below stay theirs
+        self._origins: dict[int, str] = {}
+        for plugin, answer in answers:  # the implementations' answers first, then what wrappers made
+            for item in answer if isinstance(answer, list | tuple) else ():
+                self._origins.setdefault(id(item), plugin)
+
+    def origin(self, item: Any, default: str) -> str:
+        """The plugin whose implementation put ``item`` in its list; ``default`` (the plugin the list came
+        from) for an item no implementation made. A wrapper that filters or reorders the items of other
+        plugins leaves them theirs; an item it makes is its own."""
+        return self._origins.get(id(item), default)
 
 
 @dataclass
@@ -103,7 +115,7 @@ def _isolated_implementation(function: Callable, plugin: str, hook: str, report:
 
 
 def _claim_additions(plugin: str, hook: str, firstresult: bool, received: Any, returned: Any) -> None:
-    """A wrapper that changed the results answers for what it put in: those results are its own."""
+    """The results a wrapper handed back that it did not receive are its own."""
     call = _in_call(hook)
     if call is None or returned is received:
         return
@@ -183,8 +195,9 @@ def _isolated_old_style_wrapper(
 def call_by_plugin(caller: HookCaller, **kwargs: Any) -> HookResults:
     """Call the hook of ``caller`` through pluggy and return its results by the plugin that gave each.
 
-    What the wrappers kept is what counts: a result a wrapper left out is not returned, a result a wrapper
-    put in is the wrapper's plugin's. A plugin with no result (None, or it raised) is left out."""
+    What the wrappers kept is what counts: a result a wrapper left out is not returned, one it put in (or
+    made anew from another's) is its own; :meth:`HookResults.origin` finds who made each item of a list.
+    Several lists of one plugin are joined. A plugin with no result (None, or it raised) is left out."""
     call = _Call(caller.name)
     token = _current_call.set(call)
     try:
@@ -193,12 +206,16 @@ def call_by_plugin(caller: HookCaller, **kwargs: Any) -> HookResults:
         _current_call.reset(token)
     firstresult = bool(caller.spec and caller.spec.opts.get("firstresult"))
     results = ([] if outcome is None else [outcome]) if firstresult else list(outcome)
-    by_plugin = HookResults(raised=tuple(dict.fromkeys(call.raised)))
+    by_plugin = HookResults(tuple(dict.fromkeys(call.raised)), tuple(call.answers))
     unclaimed = list(call.answers)
     for result in results:
         for index, (plugin, answer) in enumerate(unclaimed):
             if answer is result:
-                by_plugin.setdefault(plugin, result)
+                earlier = by_plugin.get(plugin)
+                if earlier is None:
+                    by_plugin[plugin] = result
+                elif isinstance(earlier, list | tuple) and isinstance(result, list | tuple):
+                    by_plugin[plugin] = [*earlier, *result]  # a wrapper that kept lists and added its own
                 del unclaimed[index]
                 break
     return by_plugin

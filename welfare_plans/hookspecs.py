@@ -59,7 +59,7 @@ def contract_refusal(plugin: object) -> tuple[str | None, tuple[str, dict[str, A
         message = N_(
             "supports the plugin contract %(range)s, but this welfare-plans offers contract %(version)s: install a version of the plugin made for contract %(version)s"
         )
-        return stated, (message, {"range": str(supported), "version": CONTRACT_VERSION})
+        return stated, (message, {"range": stated, "version": CONTRACT_VERSION})
     return stated, None
 
 

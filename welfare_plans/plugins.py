@@ -225,12 +225,25 @@ class Plugins:
             caller = self.manager.subset_hook_caller(hook_name, plugins)
         return call_by_plugin(caller, **kwargs)
 
-    def builtins_first(self, results: Mapping[str, Any]) -> list[tuple[str, Any]]:
-        """``results`` by plugin, the built-ins' first and then the others' in pluggy's order: where
-        plugins contribute things with keys, a key a built-in uses stays the built-in's."""
-        return sorted(
-            results.items(), key=lambda item: getattr(self.records.get(item[0]), "source", "") != "builtin"
-        )
+    def contributed_items(self, hook_name: str, results: HookResults) -> list[tuple[str, Any]]:
+        """Every item of every list in ``results`` (a call of ``hook_name``), in pluggy's order, with the
+        plugin that made it (:meth:`HookResults.origin`). A result that is not a list is reported."""
+        items = []
+        for plugin, result in results.items():
+            if isinstance(result, str | bytes | Mapping) or not isinstance(result, Iterable):
+                message, params = (
+                    N_("%(hook)s must return a list, not %(type)s"),
+                    {"type": type(result).__name__},
+                )
+                self.add_problem(Problem(plugin, message, hook_name, {"hook": hook_name, **params}))
+                continue
+            items.extend((results.origin(item, plugin), item) for item in result)
+        return items
+
+    def builtins_first(self, items: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        """``items`` by plugin, the built-ins' first, the others' in the order given: where plugins
+        contribute things with keys, a key a built-in uses stays the built-in's."""
+        return sorted(items, key=lambda item: getattr(self.records.get(item[0]), "source", "") != "builtin")
 
     def add_templates_to(self, app: Flask) -> None:
         """Put every plugin's templates in the Jinja loader of ``app``, under the plugin's name and after
@@ -280,25 +293,20 @@ def plan_page_panels(plugins: Plugins, plan: WelfarePlan, page: str, language: s
     hook = "plan_page_panels"
     panels: dict[str, PagePanel] = {}
     results = plugins.call_each(hook, plan=plan, page=page, language=language)
-    for plugin, result in plugins.builtins_first(results):
-        if not isinstance(result, list | tuple):
-            message = N_("%(hook)s must return a list, not %(type)s")
-            plugins.add_problem(Problem(plugin, message, hook, {"hook": hook, "type": type(result).__name__}))
+    for plugin, panel in plugins.builtins_first(plugins.contributed_items(hook, results)):
+        if not isinstance(panel, PagePanel):
+            message = N_("%(hook)s returned a %(type)s where a %(expected)s was expected")
+            params = {"hook": hook, "type": type(panel).__name__, "expected": "PagePanel"}
+        elif not isinstance(panel.key, str) or not isinstance(panel.position, int):
+            message = N_("%(hook)s: a panel needs a text key and a whole number as its position")
+            params = {"hook": hook}
+        elif panel.key in panels:
+            message = N_("%(hook)s: the panel key %(key)s is already taken")
+            params = {"hook": hook, "key": panel.key}
+        else:
+            panels[panel.key] = dataclasses.replace(panel, title=str(panel.title))
             continue
-        for panel in result:
-            if not isinstance(panel, PagePanel):
-                message = N_("%(hook)s returned a %(type)s where a %(expected)s was expected")
-                params = {"hook": hook, "type": type(panel).__name__, "expected": "PagePanel"}
-            elif not isinstance(panel.key, str) or not isinstance(panel.position, int):
-                message = N_("%(hook)s: a panel needs a text key and a whole number as its position")
-                params = {"hook": hook}
-            elif panel.key in panels:
-                message = N_("%(hook)s: the panel key %(key)s is already taken")
-                params = {"hook": hook, "key": panel.key}
-            else:
-                panels[panel.key] = dataclasses.replace(panel, title=str(panel.title))
-                continue
-            plugins.add_problem(Problem(plugin, message, hook, params))
+        plugins.add_problem(Problem(plugin, message, hook, params))
     return sorted(panels.values(), key=lambda panel: panel.position)
 
 

@@ -7,7 +7,6 @@ document is asked for, and plugins answer with the sections that belong to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask
@@ -54,39 +53,26 @@ def collect_sections(
     if core_failed:
         raise DocumentError(f"the sections of {', '.join(core_failed)} could not be made")
     sections: dict[str, tuple[str, DocumentSection]] = {}
-    for plugin, result in plugins.builtins_first(results):
-        for section in _listed(plugins, plugin, result):
-            problem = _refusal(plugins, plugin, section, sections)
-            if problem is None:
-                sections[section.key] = (plugin, section)
-            else:
-                plugins.add_problem(
-                    Problem(plugin, problem[0], SECTIONS_HOOK, {"hook": SECTIONS_HOOK, **problem[1]})
-                )
-    return sorted((section for _, section in sections.values()), key=lambda s: (s.position, s.key))
-
-
-def _listed(plugins: Plugins, plugin: str, result: Any) -> list[DocumentSection]:
-    """The sections in one plugin's answer; anything else in it is reported."""
-    if isinstance(result, str | bytes | Mapping) or not isinstance(result, Iterable):
-        message, params = N_("%(hook)s must return a list, not %(type)s"), {"type": type(result).__name__}
-        plugins.add_problem(Problem(plugin, message, SECTIONS_HOOK, {"hook": SECTIONS_HOOK, **params}))
-        return []
-    sections = []
-    for section in result:
-        if isinstance(section, DocumentSection):
-            sections.append(section)
+    for plugin, section in plugins.builtins_first(plugins.contributed_items(SECTIONS_HOOK, results)):
+        refusal = _refusal(plugins, plugin, section, sections)
+        if refusal is None:
+            sections[section.key] = (plugin, section)
         else:
-            message = N_("%(hook)s returned a %(type)s where a %(expected)s was expected")
-            params = {"hook": SECTIONS_HOOK, "type": type(section).__name__, "expected": "DocumentSection"}
-            plugins.add_problem(Problem(plugin, message, SECTIONS_HOOK, params))
-    return sections
+            plugins.add_problem(
+                Problem(plugin, refusal[0], SECTIONS_HOOK, {"hook": SECTIONS_HOOK, **refusal[1]})
+            )
+    return sorted((section for _, section in sections.values()), key=lambda s: (s.position, s.key))
 
 
 def _refusal(
     plugins: Plugins, plugin: str, section: DocumentSection, taken: dict[str, tuple[str, DocumentSection]]
 ) -> tuple[str, dict[str, Any]] | None:
     """Why ``section`` cannot join the document (a message and its parameters), or None."""
+    if not isinstance(section, DocumentSection):
+        return N_("%(hook)s returned a %(type)s where a %(expected)s was expected"), {
+            "type": type(section).__name__,
+            "expected": "DocumentSection",
+        }
     if (
         not isinstance(section.key, str)
         or not isinstance(section.position, int)
@@ -152,6 +138,7 @@ def _first_document(plugins: Plugins, **arguments: Any) -> RenderedDocument | No
     declined: list[str] = []
     while True:
         results = plugins.call_each(RENDER_HOOK, excluding=declined, **arguments)
+        declined.extend(results.raised)  # tried already: not asked again
         if not results:
             return None
         ((plugin, document),) = results.items()

@@ -26,13 +26,14 @@ def check_plan(plugins: Plugins, plan: WelfarePlan) -> list[PlanProblem]:
     results = plugins.call_each(HOOK, plan=plan)
     problems = []
     not_run = list(results.raised)
-    for plugin, result in results.items():
-        accepted, rejected = _read(plugin, result)
-        problems.extend(accepted)
-        for problem in rejected:
-            plugins.add_problem(problem)
-        if rejected:
+    for plugin, item in plugins.contributed_items(HOOK, results):
+        wrong = _wrong(item)
+        if wrong is None:
+            problems.append(dataclasses.replace(item, severity=Severity(item.severity), plugin=plugin))
+        else:
+            plugins.add_problem(Problem(plugin, wrong[0], HOOK, {"hook": HOOK, **wrong[1]}))
             not_run.append(plugin)
+    not_run.extend(plugin for plugin, result in results.items() if not _is_list(result))
     problems.extend(
         PlanProblem(
             Severity.ERROR,
@@ -48,31 +49,24 @@ def check_plan(plugins: Plugins, plan: WelfarePlan) -> list[PlanProblem]:
     return sorted(problems, key=lambda problem: SEVERITY_ORDER[problem.severity])
 
 
-def _read(plugin: str, result: Any) -> tuple[list[PlanProblem], list[Problem]]:
-    """The problems in one plugin's answer, and what is wrong with the answer itself."""
+def _is_list(result: Any) -> bool:
+    return isinstance(result, Iterable) and not isinstance(result, str | bytes | Mapping)
 
-    def wrong(message: str, **params: Any) -> Problem:
-        return Problem(plugin, message, HOOK, {"hook": HOOK, **params})
 
-    if isinstance(result, str | bytes | Mapping) or not isinstance(result, Iterable):
-        return [], [wrong(N_("%(hook)s must return a list, not %(type)s"), type=type(result).__name__)]
-    accepted, rejected = [], []
-    for problem in result:
-        if not isinstance(problem, PlanProblem):
-            message = N_("%(hook)s returned a %(type)s where a %(expected)s was expected")
-            rejected.append(wrong(message, type=type(problem).__name__, expected="PlanProblem"))
-        elif not isinstance(problem.severity, str) or problem.severity not in SEVERITY_ORDER:
-            message = N_(
-                "%(hook)s returned a PlanProblem whose severity %(value)r is not one of: %(allowed)s"
-            )
-            allowed = ", ".join(severity.value for severity in Severity)
-            rejected.append(wrong(message, value=problem.severity, allowed=allowed))
-        elif not isinstance(problem.message, str):
-            message = N_("%(hook)s returned a PlanProblem whose message is not text")
-            rejected.append(wrong(message))
-        else:
-            accepted.append(dataclasses.replace(problem, severity=Severity(problem.severity), plugin=plugin))
-    return accepted, rejected
+def _wrong(problem: Any) -> tuple[str, dict[str, Any]] | None:
+    """What is wrong with one item of an answer (a message and its parameters), or None."""
+    if not isinstance(problem, PlanProblem):
+        message = N_("%(hook)s returned a %(type)s where a %(expected)s was expected")
+        return message, {"type": type(problem).__name__, "expected": "PlanProblem"}
+    if not isinstance(problem.severity, str) or problem.severity not in SEVERITY_ORDER:
+        message = N_("%(hook)s returned a PlanProblem whose severity %(value)r is not one of: %(allowed)s")
+        return message, {
+            "value": problem.severity,
+            "allowed": ", ".join(severity.value for severity in Severity),
+        }
+    if not isinstance(problem.message, str):
+        return N_("%(hook)s returned a PlanProblem whose message is not text"), {}
+    return None
 
 
 def blocking(problems: list[PlanProblem]) -> bool:
