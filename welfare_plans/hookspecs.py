@@ -112,7 +112,9 @@ def validate_plan(plan: WelfarePlan) -> list[PlanProblem]:
 
     :param plan: the plan as a :class:`welfare_plans.WelfarePlan` value, with its totals.
     :return: a list of :class:`welfare_plans.PlanProblem` (empty when all is well). All results are
-        collected; a plugin that raises is reported and its checks are skipped for that call.
+        collected. The checks fail closed: a plugin that raises, or answers with something that is not a
+        list of valid problems, is reported and skipped for that call, and the plan gets an error naming
+        it, so it cannot be finalised without its checks.
     """
 
 
@@ -135,7 +137,10 @@ def plan_document_sections(plan: WelfarePlan, language: str, annex_of: str | Non
         An implementation that does not take ``annex_of`` is asked for the plan's document only.
     :return: a list of :class:`welfare_plans.DocumentSection` for the document asked for (an empty list
         for a document the plugin adds nothing to); all results are collected and ordered by
-        ``position``. A plugin that raises is reported and its sections left out.
+        ``position``. A key belongs to the first plugin that uses it, the built-ins before any other: a
+        section whose key is taken (a core section's above all) is left out and reported on its plugin.
+        A plugin that raises is reported and its sections left out; when a built-in raises, the document
+        is not made.
     """
 
 
@@ -147,7 +152,9 @@ def render_plan(
 
     The built-in ``pdf_renderer`` plugin renders a PDF with WeasyPrint: cover, table of contents with
     page numbers, the sections, running header and footer. Another plugin can replace it by returning
-    a document first (pluggy calls plugins registered later first), or decline by returning None.
+    a document first (pluggy calls plugins registered later first, and ``tryfirst`` ones before those),
+    or decline by returning None. A renderer that raises or answers with something that is not a
+    document is reported and the next one asked.
 
     :param plan: the plan as a :class:`welfare_plans.WelfarePlan` value.
     :param language: ``"it"`` or ``"en"``.
@@ -176,5 +183,6 @@ def plan_page_panels(plan: WelfarePlan, page: str, language: str) -> list[PagePa
     :param page: ``"overview"`` or ``"review"``; return an empty list for a page you do not know.
     :param language: ``"it"`` or ``"en"``, the language of the page.
     :return: a list of :class:`welfare_plans.PagePanel`; all results are collected and ordered by
-        ``position``. A plugin that raises is reported and the page is shown without its panels.
+        ``position``; a key a built-in uses stays the built-in's. A plugin that raises is reported and the
+        page is shown without its panels.
     """
