@@ -22,7 +22,12 @@ def test_plugins_list_json_shows_builtins_and_providers_with_versions(runner):
         "hooks": ["plan_document_sections", "register_providers", "register_service_types"],
         "distribution": "welfare-plans-sms-pinerolese",
         "location": "welfare_sms_pinerolese",
+        "contract": None,
+        "deprecations": [],
         "problems": [],
+        "error_count": 0,
+        "last_error": None,
+        "last_error_at": None,
     }
 
 
