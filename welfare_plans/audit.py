@@ -32,6 +32,8 @@ FIRM_IDENTITY_CHANGED = "firm_identity_changed"
 PLAN_FINALISED = "plan_finalised"
 DOCUMENT_DOWNLOADED = "document_downloaded"
 
+PLATFORM_ADMIN = "platform_admin"  # the role an administrator's invitation grants, as events name it
+
 # what each kind is called on the audit pages (translated where shown)
 KINDS = {
     SIGN_IN: N_("Signed in"),
@@ -63,6 +65,7 @@ def record(
     firm_id: int | None = None,
     plan_id: int | None = None,
     subject: str = "",
+    role: str | None = None,
     remote_addr: str | None = None,
 ) -> AuditEvent:
     """Add an event to the session (the caller commits it with the action it records). ``actor`` is the
@@ -75,6 +78,7 @@ def record(
         firm_id=firm_id,
         plan_id=plan_id,
         subject=subject[:300],
+        role=role,
         remote_addr=(remote_addr or None) and remote_addr[:64],
     )
     session.add(event)
@@ -104,3 +108,13 @@ def all_events(session: Session, *, kind: str | None = None, limit: int = PAGE_S
     if kind:
         query = query.where(AuditEvent.kind == kind)
     return session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)).all()
+
+
+def record_download(
+    session: Session, user, plan, filename: str, remote_addr: str | None = None, *, firm_id: int | None = None
+) -> None:
+    """Record that ``user`` downloaded a document of ``plan`` (a member firm's annex: ``firm_id`` is the
+    member's, whose log shows it) and commit it at once: a download changes nothing else to commit."""
+    record(session, DOCUMENT_DOWNLOADED, actor=user, firm_id=firm_id or plan.firm_id, plan_id=plan.id,
+           subject=filename, remote_addr=remote_addr)  # fmt: skip
+    session.commit()

@@ -34,6 +34,7 @@ class AuditEvent(Base):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
     # what the event concerns, as a person reads it: an e-mail and a role, a plan's title, a file's name
     subject: Mapped[str] = mapped_column(String(300), default="")
+    role: Mapped[str | None] = mapped_column(String(20))  # the firm role granted, changed or taken away
     remote_addr: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()

@@ -231,7 +231,7 @@ def accept(token: str):
 
 def _accepted(invitation, user: User) -> None:
     database = db_session()
-    role = invitation.role or accounts.VIEWER if invitation.firm_id else "admin"
+    role = (invitation.role or accounts.VIEWER) if invitation.firm_id else audit.PLATFORM_ADMIN
     audit.record(database, audit.INVITATION_ACCEPTED, actor=user, firm_id=invitation.firm_id,
-                 subject=f"{user.email} ({role})", remote_addr=_address())  # fmt: skip
+                 subject=user.email, role=role, remote_addr=_address())  # fmt: skip
     accounts.accept_invitation(database, invitation, user)

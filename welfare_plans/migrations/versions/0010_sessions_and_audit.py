@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("firm_id", sa.Integer(), nullable=True),
         sa.Column("plan_id", sa.Integer(), nullable=True),
         sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=True),
         sa.Column("remote_addr", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["actor_id"],
