@@ -71,7 +71,8 @@ def password_problem(password: str, *, user_inputs: Sequence[str] = ()) -> str |
     of how many guesses it takes, the person's own e-mail and name counting as known words."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return N_("At least 10 characters.")
-    words = [part for value in user_inputs for part in re.split(r"[^\w]+", value.lower()) if part]
+    values = [value.lower() for value in user_inputs if value]
+    words = values + [part for value in values for part in re.split(r"[^\w]+", value) if part]
     if zxcvbn(password[:MAX_ESTIMATED_LENGTH], user_inputs=words)["score"] < MIN_PASSWORD_SCORE:
         return N_("This password is too easy to guess: make it longer, with words that do not go together.")
     return None
