@@ -135,6 +135,23 @@ def test_failed_and_refused_sign_ins_are_in_the_audit_log(app, client, hr_user):
     assert (audit.SIGN_IN_FAILED, "nobody@example.org") in kinds
 
 
+def test_administrators_read_every_event_and_a_firm_only_its_own(app, client, admin):
+    with app.app_context():
+        firm = make_firm(db_session(), "Alfa S.r.l.", "05987650016")
+        hr = make_member(db_session(), firm, "hr@alfa.example")
+        firm_id = firm.id
+    login(app.test_client(), "nobody@example.org", "wrong-password")
+    login(client, admin["email"], admin["password"])
+    everything = client.get("/admin/audit").get_data(as_text=True)
+    assert "nobody@example.org" in everything and "Accesso fallito" in everything
+    only_failures = client.get("/admin/audit?kind=sign_in_failed").get_data(as_text=True)
+    assert "nobody@example.org" in only_failures and admin["email"] not in only_failures.split("<tbody>")[1]
+    firm_hr = app.test_client()
+    login(firm_hr, hr["email"], hr["password"])
+    own = firm_hr.get(f"/firms/{firm_id}/audit").get_data(as_text=True)
+    assert hr["email"] in own and "nobody@example.org" not in own and admin["email"] not in own
+
+
 # -- finding 4: sessions could not be revoked --------------------------------------------------------------
 def test_a_session_cookie_copied_before_signing_out_stops_working(app, client, hr_user):
     login(client, hr_user["email"], hr_user["password"])

@@ -167,9 +167,10 @@ def revoke_invitations(session: Session, email: str, *, firm_id: int | None, adm
         Invitation.accepted_at.is_(None),
         Invitation.revoked_at.is_(None),
     )
-    query = query.where(
-        Invitation.firm_id == firm_id if firm_id is not None else Invitation.is_platform_admin.is_(admin)
-    )
+    if firm_id is not None:
+        query = query.where(Invitation.firm_id == firm_id)
+    else:
+        query = query.where(Invitation.firm_id.is_(None), Invitation.is_platform_admin.is_(admin))
     return session.execute(
         query.values(revoked_at=utcnow()).execution_options(synchronize_session=False)
     ).rowcount
