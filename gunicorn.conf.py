@@ -52,4 +52,8 @@ def post_fork(server, worker):
 
 accesslog = _setting("accesslog", "-")
 errorlog = _setting("errorlog", "-")
+# gunicorn believes X-Forwarded-Proto only from these addresses (the proxy on this host). The client's
+# address is the app's business: behind the reverse proxy of docs/deployment.md set the app's
+# WELFARE_PROXY_COUNT=1 (ProxyFix), or every client has the proxy's address and sign-in throttling counts
+# everyone's failures together
 forwarded_allow_ips = _setting("forwarded_allow_ips", "127.0.0.1")

@@ -151,3 +151,22 @@ def hr_user(app):
 
         create_user(db_session(), email="hr@example.org", name="Franca Rossi", password="another-long-pw")
     return {"email": "hr@example.org", "password": "another-long-pw"}
+
+
+class Clock:
+    """Moves the time the rate limiter reads (``time.time``) forward, as if minutes had passed."""
+
+    def __init__(self, monkeypatch):
+        import time
+
+        self.offset = 0.0
+        real = time.time
+        monkeypatch.setattr(time, "time", lambda: real() + self.offset)
+
+    def advance(self, delta) -> None:
+        self.offset += delta.total_seconds()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)

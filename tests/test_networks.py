@@ -25,11 +25,15 @@ def world(app):
             "gamma": make_firm(session, "Gamma S.n.c.", "09876540015", (("Operai", 3),)),
         }
         people = {name: make_member(session, firm, f"hr@{name}.example") for name, firm in firms.items()}
-        from welfare_plans.accounts import create_user
+        from welfare_plans.accounts import add_membership, create_user
 
         coordinator = create_user(
             session, email="coord@rete.example", name="Coordinatrice", password="a-long-password"
         )
+        # only an HR manager of a firm (or an administrator) creates networks: the coordinator's own firm
+        lead = make_firm(session, "Capofila S.r.l.", "08765430015", (("Operai", 4),))
+        add_membership(session, coordinator, lead.id, "hr_manager")
+        session.commit()
         people["coordinator"] = {
             "email": coordinator.email,
             "password": "a-long-password",
@@ -131,6 +135,7 @@ def test_inviting_a_bad_or_unknown_vat_number_says_why_next_to_the_field(app, wo
         f"/networks/{network_id}/invite",
         {"vat_number": "07654320014"},
         page=f"/networks/{network_id}",
+        follow_redirects=True,  # the same answer as for a registered firm: a redirect with a message
     )
     assert "non è registrata" in unknown.get_data(as_text=True) or "Nessuna impresa" in unknown.get_data(
         as_text=True

@@ -167,11 +167,14 @@ def plans_render_all(firm_id: int | None, languages: tuple[str, ...]) -> None:
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
 @click.option("--admin", is_flag=True, help="A platform administrator.")
-@click.password_option(help="Asked for when not given; at least 10 characters.")
+@click.password_option(help="Asked for when not given; at least 10 characters, not easy to guess.")
 def users_create(email: str, name: str, admin: bool, password: str) -> None:
     """Create an account; the first one is usually the platform administrator (--admin)."""
-    from .accounts import AccountError, create_user
+    from .accounts import AccountError, create_user, password_problem
 
+    problem = password_problem(password, user_inputs=(email, name))
+    if problem and len(password) >= 10:  # the length is create_user's to say
+        raise click.ClickException(problem)
     try:
         user = create_user(db_session(), email=email, name=name, password=password, admin=admin)
     except AccountError as error:

@@ -32,9 +32,20 @@ DEFAULTS = {
     "CATALOG_SYNC_ON_STARTUP": True,
     "CATALOG_PAGE_SIZE": 20,
     "CATALOG_PLACES_TTL": 300,  # seconds the catalog page keeps its list of suggested places
-    # sign-in throttling: this many failures for one e-mail within the window lock it for the window
+    # the reverse proxies in front of the app that set X-Forwarded-For and X-Forwarded-Proto (werkzeug's
+    # ProxyFix trusts this many); 0 when clients connect directly. Behind nginx on the same host: 1
+    "PROXY_COUNT": 0,
+    # sign-in throttling (web/throttle.py): failures of one account from one address within the window
+    # refuse that pair for the window; the account and address limits are in the limits library's words
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT_MINUTES": 15,
+    "LOGIN_ACCOUNT_LIMIT": "50 per hour",  # failures over every address: then one try per address
+    "LOGIN_ADDRESS_LIMIT": "100 per hour",  # failures over every account: then only known pairs
+    "LOGIN_KNOWN_PAIR_DAYS": 30,  # a pair that signed in is known this long
+    "PASSWORD_CHANGE_LIMIT": "5 per 15 minutes",  # wrong current passwords when changing it
+    # where the limiter counts: None means the Redis of CELERY_BROKER_URL if there is one, else memory
+    # (each process counting on its own); a URI such as redis://host:6379/1 otherwise
+    "RATELIMIT_STORAGE_URI": None,
     # cookies: HttpOnly and SameSite always; Secure where served over HTTPS (set it in production)
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,8 +1,9 @@
 """SQLAlchemy mapped classes, one module per aggregate."""
 
 from .accounts import User
+from .audit import AuditEvent
 from .catalog import CatalogProvider, CatalogService, CatalogState, ServiceArea, ServiceBeneficiary
-from .firms import Firm, Invitation, LoginFailure, Membership, WorkerCategory
+from .firms import Firm, Invitation, Membership, WorkerCategory
 from .jobs import Job, JobUnit
 from .networks import (
     MemberPart,
@@ -16,6 +17,7 @@ from .networks import (
 from .plans import Plan, PlanCategory, PlanChange, PlanFunding, PlanItem, PlanPartner
 
 __all__ = [
+    "AuditEvent",
     "CatalogProvider",
     "CatalogService",
     "CatalogState",
@@ -23,7 +25,6 @@ __all__ = [
     "Invitation",
     "Job",
     "JobUnit",
-    "LoginFailure",
     "MemberPart",
     "Membership",
     "Network",

@@ -18,9 +18,17 @@ if TYPE_CHECKING:
 
 
 class HasRoles:
-    """What a signed-in person may do in firms, from ``memberships`` (items with ``firm_id`` and ``role``)."""
+    """What a signed-in person may do in firms, from ``memberships`` (items with ``firm_id`` and ``role``),
+    and the id Flask-Login keeps in the session and the remember-me cookie."""
 
+    id: int
+    session_generation: int
     memberships: Sequence
+
+    def get_id(self) -> str:
+        """``<id>.<session generation>``: a session or remember-me cookie carries the generation it was
+        issued under, and stops working when the account's generation moves on (sign-out, password)."""
+        return f"{self.id}.{self.session_generation}"
 
     def role_in(self, firm_id: int) -> str | None:
         """``hr_manager``, ``viewer`` or None when the user does not belong to the firm."""
@@ -41,6 +49,8 @@ class User(HasRoles, UserMixin, Base):
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    # moved on by signing out, changing the password, "sign out everywhere": older sessions stop working
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

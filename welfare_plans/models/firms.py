@@ -68,7 +68,8 @@ class Membership(Base):
 
 
 class Invitation(Base):
-    """A link an administrator sends so someone can create their account; only its hash is stored."""
+    """A link an administrator sends so someone can create their account or join a firm; only its hash is
+    stored."""
 
     __tablename__ = "invitation"
 
@@ -82,16 +83,13 @@ class Invitation(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
+    # revoked by a person, or superseded by a newer invitation or by the person's removal from the firm
+    revoked_at: Mapped[datetime | None]
 
     firm: Mapped[Firm | None] = relationship()
+    invited_by: Mapped[User | None] = relationship()
 
-
-class LoginFailure(Base):
-    """One failed sign-in; recent ones by e-mail or address slow down password guessing."""
-
-    __tablename__ = "login_failure"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(index=True)
+    @property
+    def is_open(self) -> bool:
+        """Not accepted, not revoked (expiry is the caller's question: it needs the clock)."""
+        return self.accepted_at is None and self.revoked_at is None

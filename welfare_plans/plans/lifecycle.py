@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from .. import audit
 from ..clock import now
 from ..domain import N_
 from ..domain.plan import PlanProblem
@@ -37,6 +38,9 @@ def finalise(session: Session, plan: Plan, user: User, problems: list[PlanProble
             older.status = "archived"
             record_change(session, older, user, "archived", {})
     record_change(session, plan, user, "finalised", {})
+    audit.record(
+        session, audit.PLAN_FINALISED, actor=user, firm_id=plan.firm_id, plan_id=plan.id, subject=plan.title
+    )
 
 
 def archive(session: Session, plan: Plan, user: User) -> None:

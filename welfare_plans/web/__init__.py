@@ -11,16 +11,32 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from ..accounts import SignedInUser, signed_in_user
+from ..accounts import SignedInUser, user_for_session
 from ..db import db_session
 from ..documents import DocumentError
 from ..plans import kind_of
-from . import admin, auth, catalog, firms, health, jobs, labels, networks, plans, wizard, wizard_steps
+from . import (
+    admin,
+    auth,
+    catalog,
+    firms,
+    health,
+    jobs,
+    labels,
+    networks,
+    plans,
+    security,
+    throttle,
+    wizard,
+    wizard_steps,
+)
 from .security import public, require_login, security_headers
 
 
 def init_app(app: Flask) -> None:
+    security.trust_proxies(app)
     CSRFProtect(app)
+    throttle.init_app(app)
 
     login_manager = LoginManager(app)
     login_manager.login_view = "auth.login"
@@ -28,11 +44,11 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> SignedInUser | None:
+    def load_user(session_id: str) -> SignedInUser | None:
         # every request loads its user, and every page asks for the user's roles: one plain query for both;
-        # an account switched off is signed out at its next request, and a role changed counts at once
-        user = signed_in_user(db_session(), int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+        # an account switched off is signed out at its next request, and a role changed counts at once; a
+        # session from before the account's last sign-out or password change names an old generation
+        return user_for_session(db_session(), session_id)
 
     app.before_request(require_login)
     app.after_request(security_headers)

@@ -9,17 +9,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from wtforms import EmailField, SelectField
+from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from .. import accounts
+from .. import accounts, audit
 from ..accounts import HR_MANAGER, VIEWER
+from ..clock import now
 from ..db import db_session
 from ..models import Firm, Membership, User
 from ..plugins import get_plugins
-from .fields import options
-from .firms import apply_firm_form, firm_form
+from .fields import options, validate_vat
+from .firms import apply_firm_form, firm_form, firm_members, remove_member, revoke_invitation
+from .plan_forms import ActionForm
 from .security import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -39,6 +42,13 @@ class AdminInviteForm(FlaskForm):
     )
 
 
+class IdentityForm(FlaskForm):
+    """Which firm this is: its legal name and VAT number, changed by administrators only."""
+
+    legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=200)])
+    vat_number = StringField(_l("VAT number"), validators=[DataRequired(), validate_vat])
+
+
 class MemberForm(FlaskForm):
     role = SelectField(_l("Role"), choices=options([*ROLE_CHOICES, ("remove", _l("Remove from the firm"))]))
 
@@ -52,6 +62,10 @@ def only_administrators():
 def _invite(form, **grant) -> str:
     """Create the invitation and return its link, shown once to the administrator to send on."""
     token = accounts.invite(db_session(), email=form.email.data, invited_by=current_user, **grant)
+    role = grant.get("role") or (audit.PLATFORM_ADMIN if grant.get("admin") else None)
+    audit.record(db_session(), audit.INVITATION_CREATED, actor=current_user, firm_id=grant.get("firm_id"),
+                 subject=form.email.data.strip().lower(), role=role, remote_addr=request.remote_addr)  # fmt: skip
+    db_session().commit()
     flash(
         _(
             "Invitation created: send this link to %(email)s. It works once, for 7 days.",
@@ -78,37 +92,85 @@ def firms():
     return render_template("admin/firms.html", firms=list(rows))
 
 
+def _vat_taken(vat_number: str, firm_id: int | None = None) -> bool:
+    query = select(Firm.id).where(Firm.vat_number == vat_number)
+    if firm_id is not None:
+        query = query.where(Firm.id != firm_id)
+    return db_session().scalar(query) is not None
+
+
+def _commit_unique_vat(field) -> bool:
+    """Commit; a VAT number registered meanwhile by another request answers at the field, not as a 500."""
+    try:
+        db_session().commit()
+    except IntegrityError:
+        db_session().rollback()
+        field.errors.append(_("A firm with this VAT number already exists."))
+        return False
+    return True
+
+
 @bp.route("/firms/new", methods=["GET", "POST"])
 def new_firm():
-    from datetime import UTC, datetime
-
-    firm = Firm(legal_name="", vat_number="", created_at=datetime.now(UTC).replace(tzinfo=None))
+    firm = Firm(legal_name="", vat_number="", created_at=now())
     form = firm_form(firm, formdata=request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
-        if db_session().scalar(select(Firm.id).where(Firm.vat_number == form.vat_number.data)) is not None:
+        if _vat_taken(form.vat_number.data):
             form.vat_number.errors.append(_("A firm with this VAT number already exists."))
         else:
             apply_firm_form(firm, form)
             db_session().add(firm)
-            db_session().commit()
-            flash(_("Firm created. Invite its HR manager."), "success")
-            return redirect(url_for("admin.firm", firm_id=firm.id))
+            if _commit_unique_vat(form.vat_number):
+                flash(_("Firm created. Invite its HR manager."), "success")
+                return redirect(url_for("admin.firm", firm_id=firm.id))
     return render_template("admin/firm_new.html", form=form)
+
+
+def _firm_or_404(firm_id: int) -> Firm:
+    firm = db_session().get(Firm, firm_id)
+    if firm is None:
+        abort(404)
+    return firm
+
+
+def _firm_page(firm: Firm, *, form=None, identity_form=None, link=None, status: int = 200):
+    identity = identity_form or IdentityForm(
+        data={"legal_name": firm.legal_name, "vat_number": firm.vat_number}
+    )
+    page = render_template(
+        "admin/firm.html", firm=firm, form=form or InviteForm(), link=link, members=firm_members(firm.id),
+        invitations=accounts.open_invitations(db_session(), firm.id), member_form=MemberForm(),
+        identity_form=identity, action_form=ActionForm(),
+    )  # fmt: skip
+    return page, status
 
 
 @bp.route("/firms/<int:firm_id>", methods=["GET", "POST"])
 def firm(firm_id: int):
-    firm = db_session().get(Firm, firm_id)
-    if firm is None:
-        abort(404)
+    firm = _firm_or_404(firm_id)
     form = InviteForm()
     link = _invite(form, firm_id=firm.id, role=form.role.data) if form.validate_on_submit() else None
-    members = db_session().scalars(
-        select(Membership).where(Membership.firm_id == firm.id).options(selectinload(Membership.user))
-    )
-    return render_template(
-        "admin/firm.html", firm=firm, form=form, link=link, members=list(members), member_form=MemberForm()
-    )
+    return _firm_page(firm, form=form, link=link)
+
+
+@bp.post("/firms/<int:firm_id>/identity")
+def identity(firm_id: int):
+    """Change the firm's legal name or VAT number: a number another firm has answers at the field."""
+    firm = _firm_or_404(firm_id)
+    form = IdentityForm()
+    if not form.validate_on_submit():
+        return _firm_page(firm, identity_form=form, status=400)
+    if _vat_taken(form.vat_number.data, firm.id):
+        form.vat_number.errors.append(_("A firm with this VAT number already exists."))
+        return _firm_page(firm, identity_form=form, status=409)
+    before = f"{firm.legal_name} ({firm.vat_number})"
+    firm.legal_name, firm.vat_number = form.legal_name.data.strip(), form.vat_number.data
+    audit.record(db_session(), audit.FIRM_IDENTITY_CHANGED, actor=current_user, firm_id=firm.id,
+                 subject=f"{before} → {firm.legal_name} ({firm.vat_number})", remote_addr=request.remote_addr)  # fmt: skip
+    if not _commit_unique_vat(form.vat_number):
+        return _firm_page(_firm_or_404(firm_id), identity_form=form, status=409)
+    flash(_("The firm's legal name and VAT number are saved."), "success")
+    return redirect(url_for("admin.firm", firm_id=firm.id))
 
 
 @bp.post("/firms/<int:firm_id>/members/<int:membership_id>")
@@ -119,12 +181,35 @@ def member(firm_id: int, membership_id: int):
     form = MemberForm()
     if form.validate_on_submit():
         if form.role.data == "remove":
-            db_session().delete(membership)
+            remove_member(firm_id, membership_id)
         else:
             membership.role = form.role.data
-        db_session().commit()
+            audit.record(db_session(), audit.ROLE_CHANGED, actor=current_user, firm_id=firm_id,
+                         subject=membership.user.email, role=membership.role, remote_addr=request.remote_addr)  # fmt: skip
+            db_session().commit()
         flash(_("Member updated."), "success")
     return redirect(url_for("admin.firm", firm_id=firm_id))
+
+
+@bp.post("/firms/<int:firm_id>/invitations/revoke")
+def revoke(firm_id: int):
+    firm = _firm_or_404(firm_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    invitation = revoke_invitation(firm.id, request.form.get("invitation"))
+    flash(
+        _("The invitation for %(email)s is revoked: its link no longer works.", email=invitation.email),
+        "info",
+    )
+    return redirect(url_for("admin.firm", firm_id=firm.id))
+
+
+@bp.get("/audit")
+def audit_log():
+    """Every security event of the platform, newest first; ``?kind=`` keeps one kind."""
+    kind = request.args.get("kind") if request.args.get("kind") in audit.KINDS else None
+    events = audit.all_events(db_session(), kind=kind)
+    return render_template("admin/audit.html", events=events, kind=kind, audit_kinds=audit.KINDS)
 
 
 @bp.route("/users", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import documents, jobs, networks
+from .. import audit, documents, jobs, networks
 from .. import plans as plan_service
 from ..catalog import services_by_need_area
 from ..db import db_session
@@ -49,11 +49,14 @@ def index():
         networks=[(network, networks.network_role(current_user, network)) for network in mine],
         invitations=networks.pending_invitations(current_user, mine),
         action_form=ActionForm(),
+        may_create=may_create_network(),
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
+    if not may_create_network():
+        abort(403)
     form = NetworkForm()
     if form.validate_on_submit():
         network = networks.create_network(db_session(), current_user, **_described(form))
@@ -61,6 +64,11 @@ def new():
         flash(_("Network created. Now invite its member firms."), "success")
         return redirect(url_for("networks.show", network_id=network.id))
     return render_template("networks/form.html", form=form, network=None)
+
+
+def may_create_network() -> bool:
+    """An HR manager of a firm, or an administrator: a viewer speaks for no firm."""
+    return current_user.is_platform_admin or bool(networks.managed_firm_ids(current_user))
 
 
 def _described(form: NetworkForm) -> dict:
@@ -118,27 +126,21 @@ def edit(network_id: int):
 
 @bp.post("/<int:network_id>/invite")
 def invite(network_id: int):
+    """Invite a firm by VAT number. The answer is the same whether a firm with that number is registered,
+    already invited or not there at all: an invitation tells nobody which firms use the platform."""
     network = network_for(network_id, write=True)
     form = InviteFirmForm()
     if not form.validate_on_submit():
         flash(_("Nothing was saved: correct the fields marked below."), "danger")
         return _show(network, form)
     firm = db_session().scalar(select(Firm).where(Firm.vat_number == form.vat_number.data))
-    if firm is None:
-        form.vat_number.errors = [
-            _(
-                "No firm with this VAT number is registered on the platform: ask an administrator to register it."
-            )
-        ]
-        return _show(network, form)
-    try:
+    member = networks.membership(network, firm.id) if firm is not None else None
+    if firm is not None and (member is None or member.status not in ("invited", "active")):
         networks.invite(db_session(), network, firm, current_user)
-    except networks.NetworkError as error:
-        _flash_error(error)
-        return redirect(url_for("networks.show", network_id=network.id))
-    db_session().commit()
-    flash(_("%(firm)s is invited. Its HR managers will find the invitation under Networks.", firm=firm.legal_name),
-          "success")  # fmt: skip
+        db_session().commit()
+    flash(_("If a firm with VAT number %(vat)s is registered, it is invited: its HR managers will find the "
+            "invitation under Networks. If it is not registered, ask an administrator to register it.",
+            vat=form.vat_number.data), "success")  # fmt: skip
     return redirect(url_for("networks.show", network_id=network.id))
 
 
@@ -323,6 +325,14 @@ def annex(plan_id: int, firm_id: int):
         abort(404)
     domain = plan_service.to_domain(plan)
     path = documents.cached_annex(current_app._get_current_object(), domain, firm.vat_number, language)
+    audit.record_download(
+        db_session(),
+        current_user,
+        plan,
+        documents.annex_filename(domain, firm.legal_name, language),
+        request.remote_addr,
+        firm_id=firm.id,
+    )
     return send_file(path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
                      download_name=documents.annex_filename(domain, firm.legal_name, language))  # fmt: skip
 

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import documents, jobs, networks
+from .. import audit, documents, jobs, networks
 from .. import plans as plan_service
 from ..charts import SVG_CSP, bar_chart
 from ..db import db_session
@@ -182,6 +182,9 @@ def document(plan_id: int):
             return redirect(url_for("jobs.show", job_id=job.id))
     else:
         path = documents.cached_document(app, domain, language, variant)
+    audit.record_download(
+        db_session(), current_user, plan, documents.filename(domain, language), request.remote_addr
+    )
     return send_file(
         path,
         mimetype="application/pdf",

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, request
+from flask import Flask, abort, current_app, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the ``PROXY_COUNT`` reverse proxies in front of the app
+    (X-Forwarded-For, X-Forwarded-Proto): without it every request behind a proxy comes from the proxy's
+    address, and throttling one address throttles everyone. Only the entries the trusted proxies added
+    are believed, so a client cannot choose its own address by sending the header itself."""
+    count = int(app.config["PROXY_COUNT"] or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def public(view):
