@@ -64,7 +64,7 @@ def wheels(tmp_path_factory) -> Path:
     wheelhouse = tmp_path_factory.mktemp("wheels")
     run(sys.executable, "-m", "build", "--outdir", wheelhouse, checkout, cwd=checkout)
     # the provider packages need only setuptools to build, which this venv has: no isolated build env
-    plugins = sorted(path.parent for path in (checkout / "plugins").glob("*/setup.cfg"))
+    plugins = sorted(path.parent for path in (checkout / "plugins").glob("*/pyproject.toml"))
     assert plugins, "no provider plugins in plugins/"
     options = ("--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", wheelhouse)
     run(*PIP, "wheel", *options, *plugins, cwd=checkout)
