@@ -23,6 +23,7 @@ from .domain.plan import (
     Severity,
     WelfarePlan,
 )
+from .domain.territory import find_places, istat_code
 from .hookspecs import hookimpl
 from .labels import (
     beneficiary_group_label,
@@ -71,7 +72,9 @@ __all__ = [
     "beneficiary_group_label",
     "create_app",
     "delivery_mode_label",
+    "find_places",
     "hookimpl",
+    "istat_code",
     "legal_form_label",
     "need_area_label",
     "price_unit_label",

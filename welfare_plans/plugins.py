@@ -336,9 +336,9 @@ def _read_data_file(plugins: Plugins, record: PluginRecord, path: Path) -> DataP
         return None
 
 
-def _import_local(path: Path) -> ModuleType:
+def _import_local(path: Path, namespace: str = "welfare_plans_local_plugins") -> ModuleType:
     """Import a plugin file or package from the local folder under a private module name."""
-    module_name = f"welfare_plans_local_plugins.{path.stem}"
+    module_name = f"{namespace}.{path.stem}"
     location = path / "__init__.py" if path.is_dir() else path
     spec = importlib.util.spec_from_file_location(
         module_name, location, submodule_search_locations=[str(path)] if path.is_dir() else None

@@ -50,7 +50,6 @@ from flask import Flask
 from flask_babel import force_locale
 
 from . import create_app
-from .builtin.data_providers import data_file_of, read_data_file
 from .catalog import collect, set_contributions
 from .documents import collect_sections
 from .domain.contributions import Contributions
@@ -66,14 +65,14 @@ from .domain.plan import (
     budget_of,
 )
 from .plans import check_plan
-from .plugins import BUILTIN_PLUGINS, ENTRY_POINT_GROUP, PluginError, PluginRecord, Plugins, get_plugins
+from .plugins import ENTRY_POINT_GROUP, PluginError, PluginRecord, get_plugins
+from .provider_kit import as_plugin, validate
 from .types import BeneficiaryGroup, ServiceType, Territory
 
 PLUGIN_UNDER_TEST = "plugin-under-test"
 PINEROLO = "001191"
 
 __all__ = [
-    "as_plugin",
     "basket_item",
     "document_section",
     "document_sections",
@@ -85,15 +84,6 @@ __all__ = [
 ]
 
 
-def as_plugin(plugin: object) -> object:
-    """What the app registers for ``plugin``: a data package or a ``.toml`` path becomes the plugin read
-    from its data file; anything else is a plugin already."""
-    if isinstance(plugin, str | Path):
-        return read_data_file(plugin)
-    data_file = data_file_of(plugin)
-    return read_data_file(data_file) if data_file is not None else plugin
-
-
 def validate_plugin(plugin: object, name: str = PLUGIN_UNDER_TEST) -> Contributions:
     """Run a plugin's ``register_*`` hooks and the core's validation exactly as the app does at startup,
     with the built-ins; return what was accepted and, as ``problems``, everything wrong with the plugin.
@@ -102,16 +92,7 @@ def validate_plugin(plugin: object, name: str = PLUGIN_UNDER_TEST) -> Contributi
     The problems are those the app records on the plugin: hooks that do not exist, a hook that raised,
     and every invalid item, each naming the field.
     """
-    plugins = Plugins()
-    for builtin in BUILTIN_PLUGINS:
-        plugins.register(
-            PluginRecord(builtin, "builtin"), importlib.import_module(f"welfare_plans.builtin.{builtin}")
-        )
-    record = PluginRecord(name, "local")
-    plugins.register(record, as_plugin(plugin))
-    result = collect(plugins)
-    result.problems = list(record.problems)
-    return result
+    return validate(plugin, name)
 
 
 def installed_name(plugin: object) -> str | None:
