@@ -113,6 +113,7 @@ def test_the_wheel_holds_templates_static_files_migrations_rules_and_compiled_ca
         *(f"welfare_plans/{p.relative_to(package)}" for p in (package / "migrations").rglob("*.py")),
         *(f"welfare_plans/{p.relative_to(package)}" for p in (package / "builtin").rglob("*.json")),
         *(f"welfare_plans/{p.relative_to(package)}" for p in builtin_templates),
+        *(f"welfare_plans/{p.relative_to(package)}" for p in (package / "provider_kit").rglob("*.tmpl")),
         *(
             f"welfare_plans/{p.relative_to(package).with_suffix('.mo')}"
             for p in (package / "translations").glob("*/LC_MESSAGES/*.po")
