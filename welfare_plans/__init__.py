@@ -11,16 +11,19 @@ from typing import Any
 from flask import Flask
 
 from .domain.document import DocumentSection, RenderedDocument
+from .domain.network import MemberAnnex, MemberChoice
 from .domain.plan import (
     BasketItem,
     CategoryBudget,
     FundingKind,
     FundingSource,
     LegalBasis,
+    NewHiresRule,
     Partner,
     PartnerKind,
     PlanProblem,
     Severity,
+    UnusedCreditRule,
     WelfarePlan,
 )
 from .domain.territory import find_places, istat_code
@@ -54,11 +57,15 @@ __all__ = [
     "FundingKind",
     "FundingSource",
     "LegalBasis",
+    "MemberAnnex",
+    "MemberChoice",
+    "NewHiresRule",
     "Partner",
     "PartnerKind",
     "PlanProblem",
     "RenderedDocument",
     "Severity",
+    "UnusedCreditRule",
     "WelfarePlan",
     "DeliveryMode",
     "LegalForm",
