@@ -56,7 +56,7 @@ from ..hookspecs import hookimpl
 from ..types import NeedArea, Provider, ServiceType, Territory
 from . import data_reader
 
-DATA_FILE_NAME = "welfare_plans.toml"  # the file a data package ships beside its (empty) package folder
+DATA_FILE_NAME = "welfare_plans.toml"  # what the package folder of a data package holds
 SECTIONS = ("version", "territories", "service_defaults", "need_areas", "providers", "services")
 _LISTS = {"need_areas": NeedArea, "providers": Provider, "services": ServiceType}
 _KEY_FIELDS = {NeedArea: "code", Provider: "key", ServiceType: "code"}
