@@ -69,7 +69,7 @@ def typed(value):
     return (type(value).__name__, value)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(DOCUMENTS)
 def test_the_fast_reader_agrees_with_tomllib_or_gives_way(text):
     try:

@@ -30,7 +30,7 @@ Then, in a test:
         assert validate_plugin(welfare_plugin).problems == []
 
     def test_my_terms_join_the_document(welfare_app, sample_plan, render_section):
-        plan = sample_plan(basket=[basket_item(code="coop-x.home-care", need_area="elderly_care")])
+        plan = sample_plan(basket=[basket_item(service_code="coop-x.home-care", need_area="elderly_care")])
         assert "Condizioni" in render_section(plan, "coop-x-terms").html
 """
 
