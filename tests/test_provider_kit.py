@@ -10,6 +10,7 @@ from helpers import TEST_PLUGINS, plugin_folder
 from sqlalchemy import select
 
 from welfare_plans import RenderedDocument, find_places, hookimpl, istat_code
+from welfare_plans.catalog import get_contributions
 from welfare_plans.db import db_session
 from welfare_plans.documents import cache_key
 from welfare_plans.plugins import PluginRecord, get_plugins
@@ -69,14 +70,20 @@ def test_plugins_new_refuses_what_would_not_work(runner, tmp_path):
 
 
 def test_plugins_check_gives_the_messages_the_app_records(make_app, runner, tmp_path):
-    app = make_app(PLUGINS_DIR=plugin_folder(tmp_path, "invalid_data.py"), PLUGINS_STRICT=False)
+    # the app with the plugin and the built-ins alone, as a check loads it
+    folder = plugin_folder(tmp_path, "invalid_data.py")
+    app = make_app(PLUGINS_DIR=folder, PLUGINS_ALLOWED=["invalid_data"], PLUGINS_STRICT=False)
     recorded = {(p.field, p.render()) for p in get_plugins(app).records["invalid_data"].problems}
+    contributions = get_contributions(app)
+    accepted = [
+        sum(1 for plugin, _ in found.values() if plugin == "invalid_data")
+        for found in (contributions.providers, contributions.service_types)
+    ]
+    assert recorded and accepted[1] > 0
     for path in (TEST_PLUGINS / "invalid_data.py", TEST_PLUGINS / "invalid_data.toml"):
         (report,) = check_path(path)
-        checked = {(p.field, p.render()) for p in report.problems}
-        # the installed plugins are not loaded for a check: only the code Il Sentiero owns is not reported
-        assert checked == {p for p in recorded if p[0] != "ServiceType[il-sentiero.home-care].code"}
-        assert (report.providers, report.services) == (1, 2)
+        assert {(p.field, p.render()) for p in report.problems} == recorded
+        assert [report.providers, report.services] == accepted
         result = runner.invoke(args=["plugins", "check", str(path)])
         assert result.exit_code == 1
         assert "ServiceType[difettosa.negative-price].price: must not be negative (-5)" in result.output
