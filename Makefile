@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app welfare_plans
-PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
+PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
 # WeasyPrint draws with Pango; font subsetting is several times slower without libharfbuzz-subset0
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 HOST ?= 127.0.0.1

@@ -5,6 +5,7 @@ import sys
 
 BENCHMARKS = [
     "benchmarks.catalog_search",
+    "benchmarks.catalog_data_files",
     "benchmarks.pdf_render",
     "benchmarks.overview_rps",
     "benchmarks.annex_throughput",

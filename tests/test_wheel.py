@@ -64,7 +64,7 @@ def wheels(tmp_path_factory) -> Path:
     wheelhouse = tmp_path_factory.mktemp("wheels")
     run(sys.executable, "-m", "build", "--outdir", wheelhouse, checkout, cwd=checkout)
     # the provider packages need only setuptools to build, which this venv has: no isolated build env
-    plugins = sorted(path.parent for path in (checkout / "plugins").glob("*/setup.cfg"))
+    plugins = sorted(path.parent for path in (checkout / "plugins").glob("*/pyproject.toml"))
     assert plugins, "no provider plugins in plugins/"
     options = ("--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", wheelhouse)
     run(*PIP, "wheel", *options, *plugins, cwd=checkout)
@@ -113,6 +113,7 @@ def test_the_wheel_holds_templates_static_files_migrations_rules_and_compiled_ca
         *(f"welfare_plans/{p.relative_to(package)}" for p in (package / "migrations").rglob("*.py")),
         *(f"welfare_plans/{p.relative_to(package)}" for p in (package / "builtin").rglob("*.json")),
         *(f"welfare_plans/{p.relative_to(package)}" for p in builtin_templates),
+        *(f"welfare_plans/{p.relative_to(package)}" for p in (package / "provider_kit").rglob("*.tmpl")),
         *(
             f"welfare_plans/{p.relative_to(package).with_suffix('.mo')}"
             for p in (package / "translations").glob("*/LC_MESSAGES/*.po")

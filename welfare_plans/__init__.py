@@ -12,18 +12,22 @@ from typing import Any
 from flask import Flask
 
 from .domain.document import DocumentSection, RenderedDocument
+from .domain.network import MemberAnnex, MemberChoice
 from .domain.plan import (
     BasketItem,
     CategoryBudget,
     FundingKind,
     FundingSource,
     LegalBasis,
+    NewHiresRule,
     Partner,
     PartnerKind,
     PlanProblem,
     Severity,
+    UnusedCreditRule,
     WelfarePlan,
 )
+from .domain.territory import find_places, istat_code
 from .hookspecs import CONTRACT_VERSION, ContractDeprecationWarning, hookimpl
 from .labels import (
     beneficiary_group_label,
@@ -56,11 +60,15 @@ __all__ = [
     "FundingKind",
     "FundingSource",
     "LegalBasis",
+    "MemberAnnex",
+    "MemberChoice",
+    "NewHiresRule",
     "Partner",
     "PartnerKind",
     "PlanProblem",
     "RenderedDocument",
     "Severity",
+    "UnusedCreditRule",
     "WelfarePlan",
     "DeliveryMode",
     "LegalForm",
@@ -74,7 +82,9 @@ __all__ = [
     "beneficiary_group_label",
     "create_app",
     "delivery_mode_label",
+    "find_places",
     "hookimpl",
+    "istat_code",
     "legal_form_label",
     "need_area_label",
     "price_unit_label",

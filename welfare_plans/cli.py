@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -11,6 +13,7 @@ from flask.cli import AppGroup
 from . import schema
 from .catalog import get_contributions, sync_catalog
 from .db import db_session, get_db
+from .domain.territory import Municipality, find_places, istat_code
 from .plugins import get_plugins
 
 db_cli = AppGroup("db", help="Create or upgrade the database schema.")
@@ -19,6 +22,7 @@ plugins_cli = AppGroup("plugins", help="Installed plugins.")
 users_cli = AppGroup("users", help="User accounts.")
 plans_cli = AppGroup("plans", help="Welfare plans and their documents.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
+places_cli = AppGroup("places", help="Italian municipalities and provinces (ISTAT codes).")
 
 
 @db_cli.command("upgrade")
@@ -93,6 +97,81 @@ def plugins_list(as_json: bool) -> None:
             click.echo(f"{record.name}: {problem.field + ': ' if problem.field else ''}{problem.render()}")
 
 
+@plugins_cli.command("new")
+@click.argument("name")
+@click.option(
+    "--directory",
+    "-d",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Where to write the package's folder.",
+)
+@click.option("--provider-name", help="The sample provider's name (default: from NAME).")
+@click.option(
+    "--place",
+    default="Pinerolo",
+    show_default=True,
+    help="The provider's municipality: a name or an ISTAT code.",
+)
+def plugins_new(name: str, directory: Path, provider_name: str | None, place: str) -> None:
+    """Write welfare-plans-NAME/: an installable plugin package with a provider, a service, a document
+    section and tests that pass as written."""
+    from .provider_kit import ScaffoldError, new_plugin
+
+    try:
+        municipality = istat_code(place)
+        created = new_plugin(name, directory, provider_name=provider_name, municipality=municipality)
+    except (LookupError, ScaffoldError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"wrote {created.folder}/ ({len(created.files)} files): the plugin {created.name}")
+    click.echo(f"next: cd {created.folder} && pip install -e '.[test]' && pytest")
+
+
+@plugins_cli.command("check")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def plugins_check(path: Path) -> None:
+    """Validate the plugin at PATH, not installed: a package folder, a .py file or a .toml data file.
+
+    The catalog's own checks and messages; the exit status is 1 when there is any problem."""
+    from .provider_kit import check_path
+
+    plugins_log = logging.getLogger("welfare_plans.plugins")
+    level = plugins_log.level
+    plugins_log.setLevel(logging.CRITICAL)  # the report below says it all, once
+    try:
+        reports = check_path(path)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        plugins_log.setLevel(level)
+    failed = False
+    for report in reports:
+        click.echo(
+            f"{report.name} ({report.location}): accepted {report.providers} provider(s), "
+            f"{report.services} service(s), {report.need_areas} need area(s)"
+        )
+        for problem in report.problems:
+            click.echo(f"  {problem.field + ': ' if problem.field else ''}{problem.render()}")
+        failed = failed or bool(report.problems)
+    click.echo("problems found" if failed else "no problems")
+    if failed:
+        raise SystemExit(1)
+
+
+@places_cli.command("find")
+@click.argument("text", nargs=-1, required=True)
+def places_find(text: tuple[str, ...]) -> None:
+    """The ISTAT codes of the municipalities and provinces TEXT names ("Pinerolo", "Provincia di Cuneo",
+    or part of a name), for a plugin's municipality and territory."""
+    places = find_places(" ".join(text))
+    if not places:
+        raise click.ClickException(f"no Italian municipality or province is called {' '.join(text)!r}")
+    for place in places:
+        kind = "municipality" if isinstance(place, Municipality) else "province"
+        click.echo(f"{place.code:<7} {kind:<13} {place.label}")
+
+
 @plans_cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def plans_list(as_json: bool) -> None:
@@ -122,8 +201,9 @@ def plans_list(as_json: bool) -> None:
 )
 @click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
 @click.option("--accessible", is_flag=True, help="Tagged PDF/UA-1 instead of archival PDF/A-3u.")
-def plans_render(plan_id: int, output: str, lang: str, accessible: bool) -> None:
-    """Write the document of plan PLAN_ID to a file (cached renders are reused)."""
+@click.option("--no-cache", is_flag=True, help="Render afresh and replace the cached file.")
+def plans_render(plan_id: int, output: str, lang: str, accessible: bool, no_cache: bool) -> None:
+    """Write the document of plan PLAN_ID to a file (cached renders are reused unless --no-cache)."""
     import shutil
 
     from . import documents
@@ -134,7 +214,9 @@ def plans_render(plan_id: int, output: str, lang: str, accessible: bool) -> None
     if plan is None:
         raise click.ClickException(f"there is no plan {plan_id}")
     variant = "pdf/ua-1" if accessible else "pdf/a-3u"
-    path = documents.cached_document(current_app._get_current_object(), to_domain(plan), lang, variant)
+    path = documents.cached_document(
+        current_app._get_current_object(), to_domain(plan), lang, variant, refresh=no_cache
+    )
     shutil.copyfile(path, output)
     click.echo(f"wrote {output} ({path.stat().st_size // 1024} KiB)")
 
@@ -197,5 +279,5 @@ def demo_load() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, catalog_cli, plugins_cli, users_cli, plans_cli, demo_cli):
+    for group in (db_cli, catalog_cli, plugins_cli, users_cli, plans_cli, demo_cli, places_cli):
         app.cli.add_command(group)

@@ -2,7 +2,9 @@
 
 Plugins come from three places, in this order: the built-ins (the core's own features, written as
 plugins), the ``welfare_plans`` entry-point group (a provider's pip package) and the local plugins
-folder (``PLUGINS_DIR``: ``.py`` files and packages). ``PLUGINS_BLOCKED`` names plugins never to load;
+folder (``PLUGINS_DIR``: ``.py`` files and packages, and ``.toml`` data files read by the built-in
+:mod:`~welfare_plans.builtin.data_providers`; an installed data package is read the same way).
+``PLUGINS_BLOCKED`` names plugins never to load;
 ``PLUGINS_ALLOWED``, when set, is the only installed and local plugins to load. A plugin that fails to
 import, states a range of contract versions that excludes :data:`~welfare_plans.hookspecs.CONTRACT_VERSION`
 or is not a valid plugin is recorded as failed, with the reason, and the app goes on without it;
@@ -40,6 +42,7 @@ import pluggy
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from . import hookspecs
+from .builtin.data_providers import DataFileError, DataProvider, data_file_of, read_data_file
 from .domain import N_
 from .domain.plan import WelfarePlan
 from .domain.problems import Problem
@@ -352,17 +355,27 @@ def build_plugins(config: dict[str, Any], version: str) -> Plugins:
             plugins.records[record.name] = record
             plugins.fail(record, N_("could not be imported: %(error)s"), error=_describe(error))
             continue
-        plugins.register(record, plugin)
+        data_file = data_file_of(plugin)  # a data package: its TOML file is the plugin
+        if data_file is not None:
+            plugin = _read_data_file(plugins, record, data_file)
+        if plugin is not None:
+            plugins.register(record, plugin)
 
     folder = config.get("PLUGINS_DIR")
     if folder and Path(folder).is_dir():
         for path in sorted(Path(folder).iterdir()):
             if path.name.startswith(("_", ".")) or not (
-                path.suffix == ".py" or (path / "__init__.py").is_file()
+                path.suffix in (".py", ".toml") or (path / "__init__.py").is_file()
             ):
                 continue
             record = PluginRecord(name=path.stem, source="local", location=str(path))
             if not admitted(record):
+                continue
+            if path.suffix == ".toml":  # a data file: providers and services without code
+                data_plugin = _read_data_file(plugins, record, path)
+                if data_plugin is not None:
+                    record.version = data_plugin.version
+                    plugins.register(record, data_plugin)
                 continue
             try:
                 module = _import_local(path)
@@ -375,9 +388,20 @@ def build_plugins(config: dict[str, Any], version: str) -> Plugins:
     return plugins
 
 
-def _import_local(path: Path) -> ModuleType:
+def _read_data_file(plugins: Plugins, record: PluginRecord, path: Path) -> DataProvider | None:
+    """The plugin of a TOML data file, or None with every reason it cannot be read recorded as failed."""
+    try:
+        return read_data_file(path)
+    except DataFileError as error:
+        plugins.records[record.name] = record
+        for problem in error.problems:
+            plugins.fail(record, problem.message, problem.field, **problem.params)
+        return None
+
+
+def _import_local(path: Path, namespace: str = "welfare_plans_local_plugins") -> ModuleType:
     """Import a plugin file or package from the local folder under a private module name."""
-    module_name = f"welfare_plans_local_plugins.{path.stem}"
+    module_name = f"{namespace}.{path.stem}"
     location = path / "__init__.py" if path.is_dir() else path
     spec = importlib.util.spec_from_file_location(
         module_name, location, submodule_search_locations=[str(path)] if path.is_dir() else None

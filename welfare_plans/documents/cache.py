@@ -69,10 +69,16 @@ def cached_path(
     return target if target.is_file() else None
 
 
-def cached_document(app: Flask, plan: WelfarePlan, language: str = "it", variant: str = "pdf/a-3u") -> Path:
-    """The path of the plan's document, rendering it only when no identical one is cached."""
+def cached_document(
+    app: Flask, plan: WelfarePlan, language: str = "it", variant: str = "pdf/a-3u", refresh: bool = False
+) -> Path:
+    """The path of the plan's document, rendering it only when no identical one is cached (always, and
+    replacing the cached file, with ``refresh``)."""
     return _cached(
-        app, cache_key(app, plan, language, variant), lambda: rendering.render(app, plan, language, variant)
+        app,
+        cache_key(app, plan, language, variant),
+        lambda: rendering.render(app, plan, language, variant),
+        refresh,
     )
 
 
@@ -83,11 +89,13 @@ def cached_annex(app: Flask, plan: WelfarePlan, vat_number: str, language: str =
     return _cached(app, key, lambda: rendering.render_annex(app, plan, vat_number, language))
 
 
-def _cached(app: Flask, key: str, render_document: Callable[[], RenderedDocument]) -> Path:
+def _cached(
+    app: Flask, key: str, render_document: Callable[[], RenderedDocument], refresh: bool = False
+) -> Path:
     folder = Path(app.config["DOCUMENTS_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{key}.pdf"
-    if target.is_file():
+    if target.is_file() and not refresh:
         return target
     document = render_document()
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".rendering-{key}-", suffix=".pdf")

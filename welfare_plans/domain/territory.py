@@ -107,6 +107,35 @@ class Gazetteer:
             return self._province_by_key.get(folded)
         return None
 
+    def search(self, text: str, limit: int = 20) -> list[Municipality | Province]:
+        """Every place ``text`` may mean, for people looking a code up: what :meth:`find` resolves, else
+        the municipalities and provinces of that name (all of them when several share it), else those
+        whose name starts with it, then those whose name holds it; at most ``limit``, by name."""
+        found = self.find(text)
+        if found is not None:
+            return [found]
+        folded = _fold(text)
+        for prefix in _PROVINCE_PREFIXES:
+            folded = folded.removeprefix(prefix)
+        if not folded:
+            return []
+        provinces = sorted(set(self._province_by_key.values()), key=lambda province: province.name)
+        for matches in (
+            lambda name: name == folded,
+            lambda name: name.startswith(folded),
+            lambda name: folded in name,
+        ):
+            places: list[Municipality | Province] = [
+                municipality
+                for name, municipalities in sorted(self._by_name.items())
+                if matches(name)
+                for municipality in municipalities
+            ]
+            places += [province for province in provinces if matches(_fold(province.name))]
+            if places:
+                return places[:limit]
+        return []
+
 
 @functools.cache
 def gazetteer() -> Gazetteer:
@@ -126,4 +155,24 @@ def overlaps(first, second) -> bool:
         return True
     return any(province_of(code) in second.provinces for code in first.municipalities) or any(
         province_of(code) in first.provinces for code in second.municipalities
+    )
+
+
+def find_places(text: str, limit: int = 20) -> list[Municipality | Province]:
+    """The municipalities and provinces ``text`` may name ("Pinerolo", "Luserna", "Provincia di Cuneo"),
+    each with its ISTAT ``code``, ``name`` and ``label``: what :meth:`Gazetteer.search` finds."""
+    return gazetteer().search(text, limit)
+
+
+def istat_code(name: str) -> str:
+    """The ISTAT code of the one place ``name`` means: ``istat_code("Pinerolo") == "001191"``, a province's
+    code for "Provincia di Torino" or "TO" (``"001"``). :class:`LookupError`, naming the candidates, when
+    the name means no place or several ("Peglio" is in two provinces: say "Peglio (CO)")."""
+    places = find_places(name)
+    if len(places) == 1:
+        return places[0].code
+    if not places:
+        raise LookupError(f"no Italian municipality or province is called {name!r}")
+    raise LookupError(
+        f"{name!r} may be any of: {'; '.join(f'{place.label} {place.code}' for place in places)}"
     )
