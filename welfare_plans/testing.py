@@ -245,8 +245,10 @@ def basket_item(
 
 def plan_problems(app: Flask, plan: WelfarePlan) -> list[PlanProblem]:
     """Every problem every ``validate_plan`` of ``app`` finds in ``plan``, errors first, each with the name
-    of the plugin that found it (``problem.plugin``): what the review page shows."""
-    return check_plan(get_plugins(app), plan)
+    of the plugin that found it (``problem.plugin``): what the review page shows. The checks run inside
+    a request of ``app``, as they do when a page asks for them (the tax rules read the app's data)."""
+    with app.test_request_context():
+        return check_plan(get_plugins(app), plan)
 
 
 def document_sections(
