@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
@@ -28,6 +28,7 @@ from ..types import (
     Territory,
 )
 from . import N_
+from .ownership import Owners, contested, namespace_of, taken
 from .problems import Problem
 from .territory import gazetteer
 
@@ -72,20 +73,48 @@ class Contributions:
         )
 
 
-def validate_contributions(raw: Mapping[str, PluginContribution]) -> Contributions:
-    """Check every plugin's contributions; plugins are taken in name order so conflicts resolve the same way."""
+def validate_contributions(
+    raw: Mapping[str, PluginContribution],
+    recorded_owners: Callable[[set[str], set[str]], Owners] | None = None,
+) -> Contributions:
+    """Check every plugin's contributions; plugins are taken in name order so conflicts resolve the same way.
+
+    A provider key or service code belongs to the plugin that first brought it into the catalog (see
+    :mod:`.ownership`): ``recorded_owners(keys, codes)`` looks up the recorded owners of the names that
+    several plugins bring at once, so that the owner keeps them and the others are rejected. A name no
+    plugin owns yet goes to the plugin whose name sorts first. (The sync checks every name against the
+    catalog again, whoever else brings it.)
+    """
     result = Contributions()
     plugins = sorted(raw)
     for plugin in plugins:
         for item in _items(result, plugin, "register_need_areas", raw[plugin].need_areas, NeedArea):
             _accept(result, plugin, item, _check_need_area, result.need_areas, "code")
+    providers = {
+        plugin: _items(result, plugin, "register_providers", raw[plugin].providers, Provider)
+        for plugin in plugins
+    }
+    services = {
+        plugin: _items(result, plugin, "register_service_types", raw[plugin].service_types, ServiceType)
+        for plugin in plugins
+    }
+    owners = Owners()
+    if recorded_owners is not None:
+        keys = contested({plugin: _names(items, "key") for plugin, items in providers.items()})
+        codes = contested({plugin: _names(items, "code") for plugin, items in services.items()})
+        if keys or codes:
+            owners = recorded_owners(keys, codes)
     for plugin in plugins:
-        for item in _items(result, plugin, "register_providers", raw[plugin].providers, Provider):
-            _accept(result, plugin, item, _check_provider, result.providers, "key")
+        for item in providers[plugin]:
+            _accept(result, plugin, item, _check_provider, result.providers, "key", owners.providers)
     for plugin in plugins:
-        for item in _items(result, plugin, "register_service_types", raw[plugin].service_types, ServiceType):
-            _accept(result, plugin, item, _check_service_type, result.service_types, "code")
+        for item in services[plugin]:
+            _accept(result, plugin, item, _check_service_type, result.service_types, "code", owners.services)
     return result
+
+
+def _names(items: Iterable[Any], key_field: str) -> list[str]:
+    return [name for name in (getattr(item, key_field) for item in items) if isinstance(name, str)]
 
 
 def _items(result: Contributions, plugin: str, hook: str, value: Any, kind: type) -> Iterable[Any]:
@@ -117,8 +146,33 @@ def _items(result: Contributions, plugin: str, hook: str, value: Any, kind: type
     return items
 
 
-def _accept(result: Contributions, plugin: str, item: Any, check, registry: dict, key_field: str) -> None:
+def _accept(
+    result: Contributions,
+    plugin: str,
+    item: Any,
+    check,
+    registry: dict,
+    key_field: str,
+    owners: Mapping[str, str] | None = None,
+) -> None:
     label = f"{type(item).__name__}[{getattr(item, key_field, '?')!s}]"
+    key = getattr(item, key_field, None)
+    if isinstance(key, str):  # a taken name is the first thing to say about an item
+        owner = (owners or {}).get(key)
+        if owner is not None and owner != plugin:
+            result.problems.append(taken(plugin, label, key_field, key, owner))
+            return
+        if key in registry:
+            other = registry[key][0]
+            result.problems.append(
+                Problem(
+                    plugin,
+                    N_("%(field)s %(value)s is already registered by plugin %(other)s"),
+                    f"{label}.{key_field}",
+                    {"field": key_field, "value": key, "other": other},
+                )
+            )
+            return
     try:
         clean = check(result, plugin, item)
     except Rejected as rejected:
@@ -126,19 +180,7 @@ def _accept(result: Contributions, plugin: str, item: Any, check, registry: dict
             Problem(plugin, rejected.message, f"{label}.{rejected.field}", rejected.params)
         )
         return
-    key = getattr(clean, key_field)
-    if key in registry:
-        other = registry[key][0]
-        result.problems.append(
-            Problem(
-                plugin,
-                N_("%(field)s %(value)s is already registered by plugin %(other)s"),
-                f"{label}.{key_field}",
-                {"field": key_field, "value": key, "other": other},
-            )
-        )
-        return
-    registry[key] = (plugin, clean)
+    registry[getattr(clean, key_field)] = (plugin, clean)
 
 
 def _text(value: Any, field_name: str, *, required: bool, max_length: int) -> str | None:
@@ -276,6 +318,12 @@ def _check_service_type(result: Contributions, plugin: str, service: ServiceType
     if owner is None or owner[0] != plugin:
         raise Rejected(
             "provider", N_("%(value)r is not a provider registered by this plugin"), value=service.provider
+        )
+    if not service.code.startswith(namespace_of(service.provider)):
+        raise Rejected(
+            "code",
+            N_("must start with its provider's key and a dot (%(prefix)s)"),
+            prefix=namespace_of(service.provider),
         )
     if service.need_area not in result.need_areas:
         raise Rejected(

@@ -1,7 +1,14 @@
 """SQLAlchemy mapped classes, one module per aggregate."""
 
 from .accounts import User
-from .catalog import CatalogProvider, CatalogService, CatalogState, ServiceArea, ServiceBeneficiary
+from .catalog import (
+    CatalogProvider,
+    CatalogService,
+    CatalogState,
+    CatalogTransfer,
+    ServiceArea,
+    ServiceBeneficiary,
+)
 from .firms import Firm, Invitation, LoginFailure, Membership, WorkerCategory
 from .jobs import Job, JobUnit
 from .networks import (
@@ -19,6 +26,7 @@ __all__ = [
     "CatalogProvider",
     "CatalogService",
     "CatalogState",
+    "CatalogTransfer",
     "Firm",
     "Invitation",
     "Job",

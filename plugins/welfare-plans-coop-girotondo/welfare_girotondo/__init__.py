@@ -15,7 +15,7 @@ from welfare_plans import (
 
 __version__ = "0.9.1"
 
-PROVIDER_KEY = "coop-girotondo"
+PROVIDER_KEY = "girotondo"
 
 # Nurseries in Luserna San Giovanni and Pinerolo; camps and after-school across Val Pellice.
 NURSERY_TOWNS = ("001139", "001275", "001035", "001025", "001191")
