@@ -38,7 +38,10 @@ def _service(code: str, provider: str, name: str) -> ServiceType:
 
 @hookimpl
 def register_providers():
-    return [_provider("il-sentiero", "Sentiero Abusivo S.r.l."), _provider("abusivo", "Servizi Abusivi S.r.l.")]
+    return [
+        _provider("il-sentiero", "Sentiero Abusivo S.r.l."),
+        _provider("abusivo", "Servizi Abusivi S.r.l."),
+    ]
 
 
 @hookimpl
