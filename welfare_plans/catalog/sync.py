@@ -19,7 +19,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from ..domain.contributions import Contributions
-from ..domain.ownership import keep_owned_providers, keep_owned_services
+from ..domain.ownership import refuse_services_of, taken
 from ..domain.problems import Problem
 from ..domain.territory import gazetteer
 from ..models import CatalogProvider, CatalogService, CatalogState, ServiceArea, ServiceBeneficiary
@@ -97,23 +97,19 @@ def sync_catalog(
     """
     now = now or datetime.now(UTC).replace(tzinfo=None)
     report = SyncReport(dry_run=dry_run)
-    current_providers = _current_rows(session, CatalogProvider, CatalogProvider.key)
-    provider_owners = {key: row.plugin for key, row in current_providers.items()}
-    providers, problems = keep_owned_providers(contributions.providers, provider_owners)
-    report.problems += problems
-    provider_plan = _plan_rows(current_providers, providers, report.providers, report.names["providers"])
+    current_providers, provider_plan, refused_providers = _plan(
+        session, CatalogProvider, CatalogProvider.key, contributions.providers, report, "providers"
+    )
     if not dry_run:
         provider_ids, touched_providers = _write_rows(
             session, CatalogProvider, CatalogProvider.key, current_providers, provider_plan,
             lambda plugin, provider, digest: _provider_values(plugin, provider, digest, now), now,
         )  # fmt: skip
-    current_services = _current_rows(session, CatalogService, CatalogService.code)
-    services, problems = keep_owned_services(
-        contributions.service_types, {code: row.plugin for code, row in current_services.items()}, providers,
-        provider_owners,
-    )  # fmt: skip
+    services, problems = refuse_services_of(contributions.service_types, refused_providers)
     report.problems += problems
-    service_plan = _plan_rows(current_services, services, report.services, report.names["services"])
+    current_services, service_plan, _refused = _plan(
+        session, CatalogService, CatalogService.code, services, report, "services"
+    )
     if dry_run:
         session.rollback()  # nothing was written: end the read transaction
         return report
@@ -140,6 +136,20 @@ def sync_catalog(
     session.add(state)
     session.commit()
     return report
+
+
+def _plan(session: Session, model, key_column, contributed: dict, report: SyncReport, kind: str):
+    """Read the rows of ``model`` and plan what to write (see :func:`_plan_rows`); report what it refuses
+    because another plugin owns it. Returns the rows read, the plan and the refused keys with their owners."""
+    current = _current_rows(session, model, key_column)
+    refused: dict[str, str] = {}
+    plan = _plan_rows(current, contributed, getattr(report, kind), report.names[kind], refused)
+    label = "Provider" if model is CatalogProvider else "ServiceType"
+    report.problems += [
+        taken(contributed[key][0], f"{label}[{key}]", key_column.key, key, owner)
+        for key, owner in refused.items()
+    ]
+    return current, plan, refused
 
 
 _BATCH = 500  # ids per IN (...) clause: well under every database's parameter limit
@@ -171,29 +181,41 @@ class _RowPlan:
 
 
 def _current_rows(session: Session, model, key_column) -> dict[str, _Row]:
-    """Every row of ``model`` by key, in one narrow query."""
-    rows = session.execute(select(key_column, model.id, model.content_hash, model.withdrawn_at, model.plugin))
-    return {key: _Row(*values) for key, *values in rows}
+    """Every row of ``model`` by key, with its owner, in one narrow query."""
+    return {
+        key: _Row(row_id, digest, withdrawn_at, plugin)
+        for key, row_id, digest, withdrawn_at, plugin in session.execute(
+            select(key_column, model.id, model.content_hash, model.withdrawn_at, model.plugin)
+        )
+    }
 
 
 def _plan_rows(
-    current: dict[str, _Row], contributed: dict, counts: Counts, names: dict[str, list[str]]
+    current: dict[str, _Row], contributed: dict, counts: Counts, names: dict[str, list[str]], refused: dict
 ) -> _RowPlan:
-    """Which rows to create, update, restore or withdraw; counted in ``counts`` and named in ``names``."""
+    """Which rows to create, update, restore or withdraw; counted in ``counts`` and named in ``names``.
+
+    A key whose row another plugin owns is not written: it goes into ``refused`` with its owner, and the
+    owner's row is withdrawn like any row its owner no longer contributes.
+    """
     plan = _RowPlan()
     for key, (plugin, value) in contributed.items():
-        digest = _fingerprint(plugin, value)
         row = current.get(key)
         if row is None:
-            plan.new.append((key, plugin, value, digest))
+            plan.new.append((key, plugin, value, _fingerprint(plugin, value)))
             names["created"].append(key)
-        elif row.content_hash == digest and row.withdrawn_at is None:
+            continue
+        if row.plugin != plugin:
+            refused[key] = row.plugin
+            continue
+        digest = _fingerprint(plugin, value)
+        if row.content_hash == digest and row.withdrawn_at is None:
             counts.unchanged += 1
         else:
             plan.changed.append((row.id, key, plugin, value, digest))
             names["restored" if row.withdrawn_at is not None else "updated"].append(key)
     for key, row in current.items():
-        if key not in contributed and row.withdrawn_at is None:
+        if row.withdrawn_at is None and (key not in contributed or key in refused):
             plan.gone.append(row.id)
             names["withdrawn"].append(key)
     for action in _ACTIONS:

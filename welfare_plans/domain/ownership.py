@@ -23,7 +23,6 @@ from . import N_
 from .problems import Problem
 
 TAKEN = N_("%(field)s %(value)s belongs to plugin %(other)s, which brought it into the catalog first")
-NOT_ITS_PROVIDER = N_("%(value)r is not a provider registered by this plugin")
 PROVIDER_TAKEN = N_("provider %(value)s belongs to plugin %(other)s, which brought it into the catalog first")
 
 
@@ -58,52 +57,19 @@ def taken(plugin: str, label: str, field_name: str, value: str, owner: str) -> P
     )
 
 
-def keep_owned_providers(
-    contributed: Mapping[str, tuple[str, Any]], owners: Mapping[str, str]
-) -> tuple[dict[str, tuple[str, Any]], list[Problem]]:
-    """The contributed providers whose key is unowned or owned by the plugin contributing it.
-
-    Every other one is left out and reported on the plugin that contributed it.
-    """
+def refuse_services_of(
+    services: Mapping[str, tuple[str, Any]], refused_providers: Mapping[str, str]
+) -> tuple[Mapping[str, tuple[str, Any]], list[Problem]]:
+    """``services`` without those of the providers refused (key: owner), and a problem for each of them."""
+    if not refused_providers:
+        return services, []
     kept: dict[str, tuple[str, Any]] = {}
     problems = []
-    for key, (plugin, provider) in contributed.items():
-        owner = owners.get(key)
-        if owner is None or owner == plugin:
-            kept[key] = (plugin, provider)
-        else:
-            problems.append(taken(plugin, f"Provider[{key}]", "key", key, owner))
-    return kept, problems
-
-
-def keep_owned_services(
-    contributed: Mapping[str, tuple[str, Any]],
-    owners: Mapping[str, str],
-    providers: Mapping[str, tuple[str, Any]],
-    provider_owners: Mapping[str, str],
-) -> tuple[dict[str, tuple[str, Any]], list[Problem]]:
-    """The contributed services whose code is unowned or owned by the plugin contributing it, and whose
-    provider (in ``providers``, those kept) is that plugin's too.
-
-    ``provider_owners`` are the recorded owners of provider keys: a service whose provider was left out
-    because another plugin owns it says so.
-    """
-    kept: dict[str, tuple[str, Any]] = {}
-    problems = []
-    for code, (plugin, service) in contributed.items():
-        owner = owners.get(code)
-        provider = providers.get(service.provider)
-        label = f"ServiceType[{code}]"
-        if owner is not None and owner != plugin:
-            problems.append(taken(plugin, label, "code", code, owner))
-        elif provider is None or provider[0] != plugin:
-            other = provider_owners.get(service.provider)
-            if other is not None and other != plugin:
-                params = {"value": service.provider, "other": other}
-                problems.append(Problem(plugin, PROVIDER_TAKEN, f"{label}.provider", params))
-            else:
-                params = {"value": service.provider}
-                problems.append(Problem(plugin, NOT_ITS_PROVIDER, f"{label}.provider", params))
-        else:
+    for code, (plugin, service) in services.items():
+        owner = refused_providers.get(service.provider)
+        if owner is None:
             kept[code] = (plugin, service)
+        else:
+            params = {"value": service.provider, "other": owner}
+            problems.append(Problem(plugin, PROVIDER_TAKEN, f"ServiceType[{code}].provider", params))
     return kept, problems
