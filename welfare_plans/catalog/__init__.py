@@ -20,6 +20,7 @@ from .queries import (
     covered_places,
     search_services,
     services_by_need_area,
+    withdrawn_services,
 )
 from .startup import install_startup_sync, run_startup_sync
 from .sync import Counts, SyncReport, sync_catalog
@@ -44,4 +45,5 @@ __all__ = [
     "sync_catalog",
     "sync_contributions",
     "transfer",
+    "withdrawn_services",
 ]
