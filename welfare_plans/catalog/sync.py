@@ -93,7 +93,7 @@ def sync_catalog(
     being loaded, so a sync with nothing to do costs two narrow SELECTs; new and changed rows are written
     with bulk statements, not one object at a time. A contribution under a key or code another plugin
     owns is left out and reported in the report's ``problems``. With ``dry_run`` the report says what a
-    sync would do, and nothing is written.
+    sync would do, and nothing is written or committed.
     """
     now = now or datetime.now(UTC).replace(tzinfo=None)
     report = SyncReport(dry_run=dry_run)
@@ -110,8 +110,7 @@ def sync_catalog(
     current_services, service_plan, _refused = _plan(
         session, CatalogService, CatalogService.code, services, report, "services"
     )
-    if dry_run:
-        session.rollback()  # nothing was written: end the read transaction
+    if dry_run:  # nothing written, nothing committed (the caller's own changes are left as they are)
         return report
     _ids, touched = _write_rows(
         session, CatalogService, CatalogService.code, current_services, service_plan,
