@@ -89,7 +89,7 @@ def test_the_basket_finds_pages_and_adds_any_of_5000_services(app, hr):
     plan_id = new_plan(hr)
     url = f"/plans/{plan_id}/steps/basket"
     first = hr.get(f"{url}?lang=en").get_data(as_text=True)
-    assert f"{len(eligible)} services can be added" in first
+    assert f"{len(eligible)} services match" in first
     pages = -(-len(eligible) // 20)
     assert f"Page 1 of {pages}" in first
     assert candidate_names(first) == [service.name for service in eligible[:20]]
@@ -98,7 +98,7 @@ def test_the_basket_finds_pages_and_adds_any_of_5000_services(app, hr):
 
     number = target_name.rsplit(" ", 1)[1]  # the generated names end with the service's number
     found = hr.get(f"{url}?lang=en&q={number}").get_data(as_text=True)
-    assert "1 service can be added" in found
+    assert "1 service matches" in found
     assert candidate_names(found) == [target_name]
     assert f'name="add_service" value="{target_id}"' in found
 
@@ -106,7 +106,7 @@ def test_the_basket_finds_pages_and_adds_any_of_5000_services(app, hr):
     assert response.headers["Location"].endswith(f"{url}?q={number}#basket")
     assert basket_codes(app, plan_id) == [target_code]
     again = hr.get(f"{url}?lang=en&q={number}").get_data(as_text=True)
-    assert "1 service can be added" in again and "In the plan" in again  # counted, not hidden
+    assert "1 service matches" in again and "In the plan" in again  # counted, not hidden
     assert f'name="add_service" value="{target_id}"' not in again
 
 
@@ -119,11 +119,11 @@ def test_words_and_a_need_narrow_the_candidates_and_say_how_many_match(app, hr):
         "Part-time nursery place",
     ]
     html = hr.get(f"{url}&q=nido&need=health").get_data(as_text=True)
-    assert "0 services can be added" in html
+    assert "0 services match" in html
     assert "No service the plan may take matches these words." in html
     assert "Home care for the elderly" not in hr.get(url).get_data(as_text=True)  # not a need of the plan
     html = hr.get(f"{url}&q=assistenza+domiciliare&need=elderly_care").get_data(as_text=True)
-    assert "1 service can be added" in html
+    assert "1 service matches" in html
     assert candidate_names(html) == ["Home care for the elderly"]
 
 
