@@ -74,7 +74,7 @@ class GeneratedCatalog:
             name = " ".join(rng.sample(WORDS, 3)).capitalize()
             result.append(
                 ServiceType(
-                    code=f"bench.{i}",
+                    code=f"bench-{i // self.per_provider}.{i}",
                     provider=f"bench-{i // self.per_provider}",
                     name=f"{name} {i}",
                     need_area=AREAS[i % len(AREAS)],

@@ -230,12 +230,12 @@ def test_the_search_index_follows_withdrawals_renamed_providers_and_an_emptied_i
     assert "girotondo.summer-camp" not in codes(app, text="estivo")
     assert "girotondo.summer-camp" not in codes(app, need_area="childcare_education")
 
-    plugin, girotondo = everything.providers["coop-girotondo"]
+    plugin, girotondo = everything.providers["girotondo"]
     renamed = replace(
         everything,
         providers={
             **everything.providers,
-            "coop-girotondo": (plugin, replace(girotondo, name="Arcobaleno Cooperativa Sociale")),
+            "girotondo": (plugin, replace(girotondo, name="Arcobaleno Cooperativa Sociale")),
         },
     )
     with app.app_context():
@@ -332,7 +332,7 @@ def test_a_bulk_first_sync_stores_every_service_with_its_own_places_and_groups(m
             assert places[code] == {*value.territory.provinces, *value.territory.municipalities}
             assert groups[code] == {group.value for group in value.beneficiary_groups}
         found = search_services(session, CatalogQuery(text="5999"))
-        assert [service.code for service in found.items] == ["bench.5999"]
+        assert [service.code for service in found.items] == ["bench-119.5999"]
         assert not sync_catalog(session, contributed).changed
 
 

@@ -25,7 +25,7 @@ from welfare_plans.testing import validate_plugin
 ROOT = Path(__file__).parent.parent
 
 PROVIDER = Provider(
-    key="coop-test",
+    key="test",
     name="Cooperativa Test",
     legal_form=LegalForm.SOCIAL_COOPERATIVE,
     tax_id="10765430011",
@@ -33,7 +33,7 @@ PROVIDER = Provider(
 )
 SERVICE = ServiceType(
     code="test.care",
-    provider="coop-test",
+    provider="test",
     name="Assistenza",
     need_area="elderly_care",
     beneficiary_groups=(BeneficiaryGroup.WORKERS,),
@@ -117,15 +117,15 @@ def test_a_defective_service_is_rejected_naming_the_field(change, field, words):
 def test_a_defective_provider_is_rejected_and_its_services_with_it(change, field):
     result = check(providers=[replace(PROVIDER, **change)])
     fields = [problem.field for problem in result.problems]
-    assert fields == [f"Provider[coop-test].{field}", "ServiceType[test.care].provider"]
+    assert fields == [f"Provider[test].{field}", "ServiceType[test.care].provider"]
     assert result.service_types == {}
 
 
 def test_a_personal_tax_code_and_spaced_vat_number_are_accepted_in_compact_form():
     result = check(providers=[replace(PROVIDER, tax_id=" 107 654 300 11 ")])
-    assert result.providers["coop-test"][1].tax_id == "10765430011"
+    assert result.providers["test"][1].tax_id == "10765430011"
     result = check(providers=[replace(PROVIDER, tax_id="rssmra85t10a562s")])
-    assert result.providers["coop-test"][1].tax_id == "RSSMRA85T10A562S"
+    assert result.providers["test"][1].tax_id == "RSSMRA85T10A562S"
 
 
 def test_a_hook_returning_something_other_than_a_list_is_reported():
@@ -137,17 +137,19 @@ def test_a_hook_returning_something_other_than_a_list_is_reported():
 def test_the_first_plugin_in_name_order_keeps_a_duplicated_code():
     raw = {
         "b-plugin": PluginContribution(
-            providers=[replace(PROVIDER, key="b")], service_types=[replace(SERVICE, provider="b")]
+            providers=[replace(PROVIDER, key="b")],
+            service_types=[replace(SERVICE, code="a.care", provider="b")],
         ),
         "a-plugin": PluginContribution(
-            providers=[replace(PROVIDER, key="a")], service_types=[replace(SERVICE, provider="a")]
+            providers=[replace(PROVIDER, key="a")],
+            service_types=[replace(SERVICE, code="a.care", provider="a")],
         ),
         "builtin": PluginContribution(need_areas=validate_plugin(object()).ordered_need_areas()),
     }
     result = validate_contributions(raw)
-    assert result.service_types["test.care"][0] == "a-plugin"
+    assert result.service_types["a.care"][0] == "a-plugin"
     (problem,) = result.problems
-    assert (problem.plugin, problem.field) == ("b-plugin", "ServiceType[test.care].code")
+    assert (problem.plugin, problem.field) == ("b-plugin", "ServiceType[a.care].code")
     assert "already registered by plugin a-plugin" in problem.render()
 
 
@@ -191,9 +193,9 @@ def test_every_error_of_an_item_is_reported_not_only_the_first():
     ]
     result = check(providers=[replace(PROVIDER, tax_id="123", email="nowhere", has_safety_policy="yes")])
     assert [problem.field for problem in result.problems] == [
-        "Provider[coop-test].tax_id",
-        "Provider[coop-test].email",
-        "Provider[coop-test].has_safety_policy",
+        "Provider[test].tax_id",
+        "Provider[test].email",
+        "Provider[test].has_safety_policy",
         "ServiceType[test.care].provider",
     ]
 
@@ -203,10 +205,10 @@ def test_the_services_of_a_rejected_provider_say_which_provider_was_rejected_and
     by_field = {problem.field: problem for problem in result.problems}
     rejected = by_field["ServiceType[test.care].provider"]
     assert rejected.render() == (
-        "the provider 'coop-test' was rejected (see Provider[coop-test]: email, website), and its services with it"
+        "the provider 'test' was rejected (see Provider[test]: email, website), and its services with it"
     )
     assert italian(rejected) == (
-        "il fornitore 'coop-test' è stato rifiutato (vedi Provider[coop-test]: email, website), "
+        "il fornitore 'test' è stato rifiutato (vedi Provider[test]: email, website), "
         "e con lui i suoi servizi"
     )
     # a provider the plugin never registered is still named as such

@@ -39,7 +39,7 @@ class RegionalPlugin:
     def register_providers(self):
         return [
             Provider(
-                key="fondazione-casa",
+                key="casa",
                 name="Fondazione Casa Pinerolese",
                 legal_form=LegalForm.FOUNDATION,
                 tax_id="94120010015",
@@ -52,7 +52,7 @@ class RegionalPlugin:
         return [
             ServiceType(
                 code="casa.rent-advice",
-                provider="fondazione-casa",
+                provider="casa",
                 name="Consulenza sull'affitto",
                 need_area="housing",
                 beneficiary_groups=[BeneficiaryGroup.WORKERS, "citizens"],
@@ -76,7 +76,7 @@ def test_hook_register_need_areas():
 
 def test_hook_register_providers():
     result = validate_plugin(RegionalPlugin())
-    plugin, provider = result.providers["fondazione-casa"]
+    plugin, provider = result.providers["casa"]
     assert plugin == "plugin-under-test"
     assert provider.legal_form is LegalForm.FOUNDATION
 

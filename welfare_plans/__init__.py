@@ -122,12 +122,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     config.finish(app)
 
-    Database(app)
+    database = Database(app)
     jobs.init_app(app)
     documents.init_app(app)  # registers the document jobs
     plugins = build_plugins(app.config, __version__)
     app.extensions[EXTENSION_KEY] = plugins
-    catalog.set_contributions(app, catalog.collect(plugins))
+    catalog.set_contributions(app, catalog.collect(plugins, database.engine))
     if app.config["PLUGINS_STRICT"] and plugins.problems:
         raise PluginError(plugins.problems)
 

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from . import schema
-from .catalog import get_contributions, sync_catalog
+from .catalog import TransferError, owned_providers, sync_contributions, transfer
 from .db import db_session, get_db
 from .domain.territory import Municipality, find_places, istat_code
 from .plugins import get_plugins
@@ -58,22 +58,74 @@ def db_revision(message: str) -> None:
     command.revision(schema.alembic_config(get_db().engine), message=message, autogenerate=True)
 
 
-@catalog_cli.command("sync")
-def catalog_sync() -> None:
-    """Copy what plugins contribute into the catalog; withdrawn services are marked, not deleted."""
+def _require_current_schema() -> None:
     if not schema.is_current(get_db().engine):
         raise click.ClickException(
             "the database schema is not up to date: run 'flask --app welfare_plans db upgrade'"
         )
-    report = sync_catalog(db_session(), get_contributions(current_app))
+
+
+@catalog_cli.command("sync")
+@click.option(
+    "--dry-run", is_flag=True, help="List what would be created, changed and withdrawn; write nothing."
+)
+def catalog_sync(dry_run: bool) -> None:
+    """Copy what plugins contribute into the catalog; withdrawn services are marked, not deleted."""
+    _require_current_schema()
+    report = sync_contributions(current_app, db_session(), dry_run=dry_run)
+    if dry_run:
+        click.echo("dry run: nothing was written")
     for kind, counts in (("providers", report.providers), ("services", report.services)):
         click.echo(
             f"{kind}: {counts.created} created, {counts.updated} updated, {counts.restored} restored, "
             f"{counts.withdrawn} withdrawn, {counts.unchanged} unchanged"
         )
+        if dry_run:
+            for action, names in report.names[kind].items():
+                for name in names:
+                    click.echo(f"  {action:<9} {name}")
     problems = get_plugins(current_app).problems
     for problem in problems:
         click.echo(f"problem: {problem}", err=True)
+
+
+@catalog_cli.command("transfer")
+@click.argument("provider_key")
+@click.argument("to_plugin")
+def catalog_transfer(provider_key: str, to_plugin: str) -> None:
+    """Hand the provider PROVIDER_KEY and its services to the plugin TO_PLUGIN.
+
+    For a provider that moves to another package: the names stay the provider's, the plans pointing to
+    its services are not touched, and the next sync takes what TO_PLUGIN contributes under them.
+    """
+    _require_current_schema()
+    try:
+        done = transfer(db_session(), provider_key, to_plugin)
+    except TransferError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"provider {done.provider_key} and its {done.services} services now belong to plugin "
+        f"{done.to_plugin} (they belonged to {done.from_plugin})"
+    )
+    record = get_plugins(current_app).records.get(done.to_plugin)
+    if record is None or record.status not in ("active", "degraded"):
+        click.echo(
+            f"note: plugin {done.to_plugin} is not loaded here; install it before the next sync", err=True
+        )
+    click.echo("run 'flask --app welfare_plans catalog sync' to take what it contributes")
+
+
+@catalog_cli.command("owners")
+def catalog_owners() -> None:
+    """Show every provider key with the plugin that owns it and its services, and its last transfer."""
+    for owned in owned_providers(db_session()):
+        line = f"{owned.key}  {owned.plugin}  {owned.services} services"
+        if owned.withdrawn:
+            line += "  (withdrawn)"
+        if owned.last_transfer is not None:
+            moved = owned.last_transfer
+            line += f"  (from {moved.from_plugin} on {moved.transferred_at:%Y-%m-%d})"
+        click.echo(line)
 
 
 @plugins_cli.command("list")

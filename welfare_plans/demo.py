@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from . import networks
 from . import plans as plan_service
 from .accounts import HR_MANAGER, VIEWER, add_membership, create_user, find_user, utcnow
-from .catalog import get_contributions, sync_catalog
+from .catalog import sync_contributions
 from .db import db_session
 from .models import (
     CatalogService,
@@ -93,7 +93,7 @@ BASKET = [  # service code, for whom, quantity
 
 def load_demo(app: Flask) -> list[str]:
     session = db_session()
-    sync_catalog(session, get_contributions(app))
+    sync_contributions(app, session)
     offered = session.scalar(
         select(func.count()).select_from(CatalogService).where(CatalogService.withdrawn_at.is_(None))
     )

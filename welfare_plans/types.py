@@ -85,7 +85,7 @@ class Territory:
 class Provider:
     """An organisation that delivers services.
 
-    ``key`` is a stable identifier chosen by the plugin (for example ``"coop-il-sentiero"``); service
+    ``key`` is a stable identifier chosen by the plugin (for example ``"il-sentiero"``); service
     types point to their provider by it. ``tax_id`` is the Italian VAT number (partita IVA) or tax code
     (codice fiscale). ``municipality`` is the ISTAT code of the registered office. Territorial pacts ask
     whether the provider applies the national collective contract and has a worker safety policy.
@@ -110,7 +110,8 @@ class Provider:
 class ServiceType:
     """One kind of service a provider offers, at a price, to some beneficiary groups, in a territory.
 
-    ``code`` is unique across all plugins (prefix it with the provider, ``"il-sentiero.home-care"``).
+    ``code`` is unique across all plugins and starts with the provider's key and a dot
+    (``"il-sentiero.home-care"``); it belongs to the plugin that first brought it into the catalog.
     ``name`` and ``description`` are Italian; the ``*_en`` fields are optional English versions.
     ``price`` is in euro, VAT included where due, per ``unit``.
     """

@@ -13,7 +13,7 @@ from welfare_plans import (
     hookimpl,
 )
 
-KEY = "coop-difettosa"
+KEY = "difettosa"
 
 
 def _service(code, **changes):
@@ -59,6 +59,6 @@ def register_service_types():
         _service("difettosa.negative-price", price=Decimal("-5")),
         _service("difettosa.unknown-area", need_area="astrology"),
         _service("difettosa.unknown-town", territory=Territory(municipalities=("999999",))),
-        _service("difettosa.foreign-provider", provider="coop-il-sentiero"),
+        _service("difettosa.foreign-provider", provider="il-sentiero"),
         _service("il-sentiero.home-care"),  # a code another plugin already offers
     ]

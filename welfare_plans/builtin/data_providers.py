@@ -16,11 +16,11 @@ refer to by name, and ``[service_defaults]`` holds values every service takes un
     valley = { municipalities = ["001139", "001275"] }
 
     [service_defaults]
-    provider = "coop-girotondo"
+    provider = "girotondo"
     need_area = "childcare_education"
 
     [[providers]]
-    key = "coop-girotondo"
+    key = "girotondo"
     name = "Girotondo Cooperativa Sociale"
     legal_form = "social_cooperative"
     tax_id = "08456780017"

@@ -1,5 +1,5 @@
 """Queries on the catalog: the catalog page, the places it suggests, and what the wizard and the
-network pages ask of it (:func:`basket_candidates`, :func:`services_by_need_area`).
+network pages ask of it (:func:`basket_candidates`, :func:`withdrawn_services`, :func:`services_by_need_area`).
 
 Filters and typed words go through the search index (:mod:`.search_index`); the services themselves
 are read with their provider, places and groups in two more queries, whatever the page size.
@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..domain.territory import Municipality, Province, gazetteer
-from ..models import CatalogService, CatalogState, ServiceArea, ServiceBeneficiary
+from ..models import CatalogService, CatalogState, ServiceArea
 from . import search_index
 
 
@@ -77,9 +77,15 @@ def search_services(
     matching ids, their count when there are many (on PostgreSQL both in one query; with no filter, the
     count the sync wrote down) and the page.
     """
-    active = CatalogService.withdrawn_at.is_(None)
     clauses = search_index.filter_keys(query.need_area, query.place, query.beneficiary_group)
-    typed = search_index.words(query.text)
+    return _search(session, clauses, search_index.words(query.text), page, per_page, language)
+
+
+def _search(
+    session: Session, clauses: list[list[str]], typed: list[str], page: int, per_page: int, language: str
+) -> Page:
+    """One page of the active services that have a key of every clause and every typed word."""
+    active = CatalogService.withdrawn_at.is_(None)
     if clauses or typed:  # the index holds active services only
         matching = search_index.matching_ids(session, clauses, typed)
         sqlite = session.get_bind().dialect.name == "sqlite"
@@ -135,30 +141,37 @@ def covered_places(session: Session) -> list[Municipality | Province]:
 
 
 def basket_candidates(
-    session: Session, places: list, groups: list[str], need_areas: list[str], exclude: list[str]
-) -> list[CatalogService]:
-    """Active services offered in any of ``places``, to any of ``groups``, in ``need_areas`` (all when empty)."""
-    conditions = [CatalogService.withdrawn_at.is_(None)]
+    session: Session,
+    places: list,
+    groups: list[str],
+    need_areas: list[str],
+    text: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+    language: str = "it",
+) -> Page:
+    """One page of the active services offered in any of ``places``, to any of ``groups``, in any of
+    ``need_areas`` (an empty list leaves that filter out), with every word of ``text``; ordered by name
+    in ``language``, with the number of all of them. Costs what a catalog page costs."""
+    clauses = []
     if places:
-        conditions.append(or_(*(_place_condition(place) for place in places)))
+        clauses.append([alternative for place in places for alternative in search_index.place_keys(place)])
     if groups:
-        conditions.append(
-            exists().where(
-                ServiceBeneficiary.service_id == CatalogService.id,
-                ServiceBeneficiary.beneficiary_group.in_(groups),
-            )
-        )
+        clauses.append([search_index.key("group", group) for group in groups])
     if need_areas:
-        conditions.append(CatalogService.need_area.in_(need_areas))
-    if exclude:
-        conditions.append(CatalogService.code.not_in(exclude))
-    return list(
+        clauses.append([search_index.key("area", area) for area in need_areas])
+    return _search(session, clauses, search_index.words(text), page, per_page, language)
+
+
+def withdrawn_services(session: Session, service_ids: list[int]) -> set[int]:
+    """Those of ``service_ids`` that their provider no longer offers."""
+    if not service_ids:
+        return set()
+    return set(
         session.scalars(
-            select(CatalogService)
-            .where(*conditions)
-            .options(*_DETAILS)
-            .order_by(CatalogService.need_area, CatalogService.name)
-            .limit(200)
+            select(CatalogService.id).where(
+                CatalogService.id.in_(service_ids), CatalogService.withdrawn_at.is_not(None)
+            )
         )
     )
 

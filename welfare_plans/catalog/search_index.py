@@ -50,11 +50,16 @@ def filter_keys(need_area: str | None, place, group: str | None) -> list[list[st
         clauses.append([key("area", need_area)])
     if group:
         clauses.append([key("group", group)])
-    if isinstance(place, Municipality):  # the municipality itself, or its whole province
-        clauses.append([key("mun", place.code), key("prov", place.province.code)])
-    elif isinstance(place, Province):  # anywhere in the province
-        clauses.append([key("inprov", place.code)])
+    if place is not None:
+        clauses.append(place_keys(place))
     return clauses
+
+
+def place_keys(place: Municipality | Province) -> list[str]:
+    """The keys of the services offered in ``place``, any one of them will do."""
+    if isinstance(place, Municipality):  # the municipality itself, or its whole province
+        return [key("mun", place.code), key("prov", place.province.code)]
+    return [key("inprov", place.code)]  # anywhere in the province
 
 
 def words(text_: str | None) -> list[str]:

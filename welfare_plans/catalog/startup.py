@@ -19,8 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import schema
 from ..db import get_db
-from .collection import get_contributions
-from .sync import sync_catalog
+from .collection import sync_contributions
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +81,6 @@ def _sync(app: Flask) -> None:
             log.info("database schema is not up to date: run 'flask --app welfare_plans db upgrade'")
             return
         with app.app_context():  # a session of its own, closed when the sync is done
-            sync_catalog(get_db(app).session(), get_contributions(app))
+            sync_contributions(app, get_db(app).session())
     except SQLAlchemyError as error:
         log.warning("catalog not synced at startup: %s", error)

@@ -9,7 +9,7 @@ services; the services of a rejected provider say which provider was rejected an
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from ..types import BeneficiaryGroup, DeliveryMode, LegalForm, NeedArea, PriceUn
 from . import N_
 from . import field_checks as check
 from .field_checks import ItemRejected, Rejected
+from .ownership import Owners, contested, namespace_of, taken
 from .problems import Problem
 
 __all__ = ["Contributions", "PluginContribution", "Rejected", "validate_contributions"]
@@ -49,20 +50,48 @@ class Contributions:
         )
 
 
-def validate_contributions(raw: Mapping[str, PluginContribution]) -> Contributions:
-    """Check every plugin's contributions; plugins are taken in name order so conflicts resolve the same way."""
+def validate_contributions(
+    raw: Mapping[str, PluginContribution],
+    recorded_owners: Callable[[set[str], set[str]], Owners] | None = None,
+) -> Contributions:
+    """Check every plugin's contributions; plugins are taken in name order so conflicts resolve the same way.
+
+    A provider key or service code belongs to the plugin that first brought it into the catalog (see
+    :mod:`.ownership`): ``recorded_owners(keys, codes)`` looks up the recorded owners of the names that
+    several plugins bring at once, so that the owner keeps them and the others are rejected. A name no
+    plugin owns yet goes to the plugin whose name sorts first. (The sync checks every name against the
+    catalog again, whoever else brings it.)
+    """
     result = Contributions()
     plugins = sorted(raw)
     for plugin in plugins:
         for item in _items(result, plugin, "register_need_areas", raw[plugin].need_areas, NeedArea):
             _accept(result, plugin, item, _check_need_area, result.need_areas, "code")
+    providers = {
+        plugin: _items(result, plugin, "register_providers", raw[plugin].providers, Provider)
+        for plugin in plugins
+    }
+    services = {
+        plugin: _items(result, plugin, "register_service_types", raw[plugin].service_types, ServiceType)
+        for plugin in plugins
+    }
+    owners = Owners()
+    if recorded_owners is not None:
+        keys = contested({plugin: _names(items, "key") for plugin, items in providers.items()})
+        codes = contested({plugin: _names(items, "code") for plugin, items in services.items()})
+        if keys or codes:
+            owners = recorded_owners(keys, codes)
     for plugin in plugins:
-        for item in _items(result, plugin, "register_providers", raw[plugin].providers, Provider):
-            _accept(result, plugin, item, _check_provider, result.providers, "key")
+        for item in providers[plugin]:
+            _accept(result, plugin, item, _check_provider, result.providers, "key", owners.providers)
     for plugin in plugins:
-        for item in _items(result, plugin, "register_service_types", raw[plugin].service_types, ServiceType):
-            _accept(result, plugin, item, _check_service_type, result.service_types, "code")
+        for item in services[plugin]:
+            _accept(result, plugin, item, _check_service_type, result.service_types, "code", owners.services)
     return result
+
+
+def _names(items: Iterable[Any], key_field: str) -> list[str]:
+    return [name for name in (getattr(item, key_field) for item in items) if isinstance(name, str)]
 
 
 def _items(result: Contributions, plugin: str, hook: str, value: Any, kind: type) -> Iterable[Any]:
@@ -94,8 +123,33 @@ def _items(result: Contributions, plugin: str, hook: str, value: Any, kind: type
     return items
 
 
-def _accept(result: Contributions, plugin: str, item: Any, validate, registry: dict, key_field: str) -> None:
+def _accept(
+    result: Contributions,
+    plugin: str,
+    item: Any,
+    validate,
+    registry: dict,
+    key_field: str,
+    owners: Mapping[str, str] | None = None,
+) -> None:
     label = f"{type(item).__name__}[{getattr(item, key_field, '?')!s}]"
+    key = getattr(item, key_field, None)
+    if isinstance(key, str):  # a taken name is the first thing to say about an item
+        owner = (owners or {}).get(key)
+        if owner is not None and owner != plugin:
+            result.problems.append(taken(plugin, label, key_field, key, owner))
+            return
+        if key in registry:
+            other = registry[key][0]
+            result.problems.append(
+                Problem(
+                    plugin,
+                    N_("%(field)s %(value)s is already registered by plugin %(other)s"),
+                    f"{label}.{key_field}",
+                    {"field": key_field, "value": key, "other": other},
+                )
+            )
+            return
     try:
         clean = validate(result, plugin, item)
     except ItemRejected as rejected:
@@ -108,19 +162,7 @@ def _accept(result: Contributions, plugin: str, item: Any, validate, registry: d
             fields = tuple(dict.fromkeys(rejection.field for rejection in rejected.rejections))
             result.rejected_providers[(plugin, key)] = fields
         return
-    key = getattr(clean, key_field)
-    if key in registry:
-        other = registry[key][0]
-        result.problems.append(
-            Problem(
-                plugin,
-                N_("%(field)s %(value)s is already registered by plugin %(other)s"),
-                f"{label}.{key_field}",
-                {"field": key_field, "value": key, "other": other},
-            )
-        )
-        return
-    registry[key] = (plugin, clean)
+    registry[getattr(clean, key_field)] = (plugin, clean)
 
 
 def _check_need_area(result: Contributions, plugin: str, area: NeedArea) -> NeedArea:
@@ -183,6 +225,17 @@ def _check_provider_of(result: Contributions, plugin: str, key: Any) -> str:
     raise Rejected("provider", N_("%(value)r is not a provider registered by this plugin"), value=key)
 
 
+def _check_namespace(code: Any, provider: Any) -> Any:
+    """A service's code starts with its provider's key and a dot: the provider's names are its own."""
+    if isinstance(code, str) and isinstance(provider, str) and not code.startswith(namespace_of(provider)):
+        raise Rejected(
+            "code",
+            N_("must start with its provider's key and a dot (%(prefix)s)"),
+            prefix=namespace_of(provider),
+        )
+    return code
+
+
 def _check_need_area_of(result: Contributions, code: Any) -> str:
     if not isinstance(code, str) or code not in result.need_areas:
         raise Rejected(
@@ -196,8 +249,10 @@ def _check_need_area_of(result: Contributions, code: Any) -> str:
 
 def _check_service_type(result: Contributions, plugin: str, service: ServiceType) -> ServiceType:
     fields = check.Fields()
-    fields(check.code, service.code, check.CODE, _KEY_MESSAGE)
-    fields(_check_provider_of, result, plugin, service.provider)
+    code = fields(check.code, service.code, check.CODE, _KEY_MESSAGE)
+    provider = fields(_check_provider_of, result, plugin, service.provider)
+    if code is not None and provider is not None:  # a malformed code or unknown provider says so, once
+        fields(_check_namespace, code, provider)
     fields(_check_need_area_of, result, service.need_area)
     values = {
         "name": fields(check.text, service.name, "name", required=True, max_length=200),

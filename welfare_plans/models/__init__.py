@@ -2,7 +2,14 @@
 
 from .accounts import User
 from .audit import AuditEvent
-from .catalog import CatalogProvider, CatalogService, CatalogState, ServiceArea, ServiceBeneficiary
+from .catalog import (
+    CatalogProvider,
+    CatalogService,
+    CatalogState,
+    CatalogTransfer,
+    ServiceArea,
+    ServiceBeneficiary,
+)
 from .firms import Firm, Invitation, Membership, WorkerCategory
 from .jobs import Job, JobUnit
 from .networks import (
@@ -21,6 +28,7 @@ __all__ = [
     "CatalogProvider",
     "CatalogService",
     "CatalogState",
+    "CatalogTransfer",
     "Firm",
     "Invitation",
     "Job",

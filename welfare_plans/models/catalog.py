@@ -1,7 +1,9 @@
 """The catalog: providers and service types as plugins contributed them, synced into the database.
 
 Rows are never deleted: a provider or service a plugin stops contributing gets ``withdrawn_at``,
-because plans keep pointing to it. ``content_hash`` lets a sync skip what did not change.
+because plans keep pointing to it. ``content_hash`` lets a sync skip what did not change. ``plugin`` is
+the owner of the row's key or code: the plugin that first brought it in, changed only by a transfer
+(``catalog_transfer`` records each one).
 """
 
 from __future__ import annotations
@@ -112,3 +114,16 @@ class CatalogState(Base):
     id: Mapped[int] = mapped_column(primary_key=True)  # always 1
     active_services: Mapped[int]
     synced_at: Mapped[datetime]
+
+
+class CatalogTransfer(Base):
+    """An administrator handed a provider key and its services from one plugin to another."""
+
+    __tablename__ = "catalog_transfer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_key: Mapped[str] = mapped_column(String(100), index=True)
+    from_plugin: Mapped[str] = mapped_column(String(100))
+    to_plugin: Mapped[str] = mapped_column(String(100))
+    services: Mapped[int]
+    transferred_at: Mapped[datetime]

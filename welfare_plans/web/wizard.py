@@ -68,11 +68,9 @@ def step(plan_id: int, step: str):
             db_session().commit()
             if "add_row" in request.form:
                 return redirect(url_for("wizard.step", plan_id=plan.id, step=step, rows=1) + "#rows")
-            if "add_service" in request.form:
-                return redirect(
-                    url_for("wizard.step", plan_id=plan.id, step=step, need=request.args.get("need", ""))
-                    + "#basket"
-                )
+            if "add_service" in request.form:  # back to the same search and page of candidates
+                kept = {name: request.args[name] for name in ("need", "q", "page") if request.args.get(name)}
+                return redirect(url_for("wizard.step", plan_id=plan.id, step=step, **kept) + "#basket")
             domain = kind.value(plan)
             problems = [p for p in problems_of(domain) if step_of(p.field) == step and p.severity == "error"]
             if problems and not request.form.get("goto"):

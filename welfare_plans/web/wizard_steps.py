@@ -20,12 +20,12 @@ from flask import Flask, abort, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from ..catalog import basket_candidates
+from ..catalog import basket_candidates, withdrawn_services
 from ..db import db_session
 from ..domain.plan import CategoryBudget, FundingKind, FundingSource, Partner, PartnerKind, WelfarePlan
+from ..i18n import current_language
 from ..models import CatalogService, Plan
 from ..plans import PlanKind, composing, territory_places
-from ..types import BeneficiaryGroup
 from .fields import options
 from .labels import BENEFICIARY_GROUPS, need_area_choices
 from .plan_forms import (
@@ -267,18 +267,34 @@ def _basket_apply(plan: Plan, form: FlaskForm, kind: PlanKind) -> None:
 
 
 def _basket_context(plan: Plan, form: FlaskForm, domain: WelfarePlan) -> dict:
-    need = request.args.get("need")
+    """The basket's rows (a draft's services that are no longer offered flagged at their row) and one page
+    of the services that may be added: every active one offered in the plan's territory to its groups, for
+    its needs (or the need asked for), matching the words typed, with how many there are in all."""
+    need = request.args.get("need") or ""
+    words = (request.args.get("q") or "").strip()[:200]
+    session = db_session()
     candidates = basket_candidates(
-        db_session(),
+        session,
         territory_places(plan),
-        [group.value for group in domain.beneficiary_groups] or [g.value for g in BeneficiaryGroup],
+        [group.value for group in domain.beneficiary_groups],
         [need] if need else list(plan.needs),
-        [item.service_code for item in plan.items],
+        text=words,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["CATALOG_PAGE_SIZE"],
+        language=current_language(),
+    )
+    withdrawn = (
+        withdrawn_services(session, [item.service_id for item in plan.items if item.service_id])
+        if plan.editable
+        else set()
     )
     return {
         "item_rows": list(zip(plan.items, form.items, strict=False)),
+        "withdrawn": withdrawn,
         "candidates": candidates,
-        "need": need or "",
+        "in_plan": {item.service_code for item in plan.items},
+        "need": need,
+        "words": words,
         "need_choices": need_area_choices(),
         "domain": domain,
     }

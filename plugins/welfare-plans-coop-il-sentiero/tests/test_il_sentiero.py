@@ -13,7 +13,7 @@ def test_installed_under_the_welfare_plans_entry_point():
 def test_every_contribution_is_accepted():
     result = validate_plugin(welfare_il_sentiero)
     assert result.problems == []
-    assert set(result.providers) == {"coop-il-sentiero"}
+    assert set(result.providers) == {"il-sentiero"}
     assert len(result.service_types) == 5
 
 

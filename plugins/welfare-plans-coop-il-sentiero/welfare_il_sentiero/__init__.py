@@ -15,7 +15,7 @@ from welfare_plans import (
 
 __version__ = "1.2.0"
 
-PROVIDER_KEY = "coop-il-sentiero"
+PROVIDER_KEY = "il-sentiero"
 
 # Pinerolo and the municipalities of the lower Chisone valley the cooperative's teams reach by car.
 PINEROLESE = (

@@ -18,7 +18,7 @@ from welfare_plans import (
 def register_providers():
     return [
         Provider(
-            key="aps-val-chisone",
+            key="val-chisone",
             name="Associazione Val Chisone in Movimento APS",
             legal_form=LegalForm.PROMOTION_ASSOCIATION,
             tax_id="94120010015",
@@ -32,7 +32,7 @@ def register_service_types():
     return [
         ServiceType(
             code="val-chisone.swimming-course",
-            provider="aps-val-chisone",
+            provider="val-chisone",
             name="Corso di nuoto per ragazzi",
             name_en="Swimming course for kids",
             need_area="culture_leisure",
