@@ -66,7 +66,7 @@ def test_defaults_and_named_territories_apply_and_a_service_overrides_them():
     services = {service.code: service for service in plugin.register_service_types()}
     good = services["difettosa.good"]
     assert (good.provider, good.need_area, good.unit, good.price) == (
-        "coop-difettosa",
+        "difettosa",
         "elderly_care",
         "hour",
         "20.00",
