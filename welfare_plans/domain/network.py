@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from .plan import CENT, CategoryBudget, FundingSource, budget_of, funding_of, workers_of
 
@@ -64,7 +65,7 @@ class MemberAnnex:
     def funding_total(self) -> Decimal:
         return funding_of(self.funding)
 
-    @property
+    @cached_property  # read for every total: kept once worked out (the annex never changes)
     def offered(self) -> tuple[MemberChoice, ...]:
         return tuple(choice for choice in self.choices if choice.opted_in)
 
@@ -140,8 +141,8 @@ def demand_by_need_area(demand: Iterable[ServiceDemand], annexes: Sequence[Membe
         services[row.need_area] += 1
         people[row.need_area] += row.people
         budget[row.need_area] += row.budget
-    firms = {
-        area: sum(1 for annex in annexes if any(c.need_area == area for c in annex.offered))
-        for area in services
-    }
+    firms: dict[str, int] = defaultdict(int)
+    for annex in annexes:
+        for area in {choice.need_area for choice in annex.offered}:
+            firms[area] += 1
     return [AreaDemand(area, services[area], firms[area], people[area], budget[area]) for area in services]

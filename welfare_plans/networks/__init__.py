@@ -24,6 +24,7 @@ from .membership import (
     set_agreement,
     set_sharing_proposal,
 )
+from .part_rows import PartRows, counted_part_rows, member_firm_rows
 from .parts import PartChoiceInput, part_of, save_part, set_choices, start_part
 from .policy import (
     can_edit_part,
@@ -32,6 +33,7 @@ from .policy import (
     is_coordinator,
     member_firm_ids,
     network_role,
+    part_visibility,
     plan_role,
     sees_all_parts,
 )
@@ -39,9 +41,11 @@ from .queries import joint_plans_for, network_plans, visible_networks
 
 __all__ = [
     "NetworkError",
+    "PartRows",
     "PartChoiceInput",
     "can_edit_part",
     "can_see_part",
+    "counted_part_rows",
     "counted_parts",
     "create_network",
     "describe_network",
@@ -50,10 +54,12 @@ __all__ = [
     "joint_plans_for",
     "leave",
     "member_firm_ids",
+    "member_firm_rows",
     "membership",
     "network_plans",
     "network_role",
     "part_of",
+    "part_visibility",
     "plan_role",
     "respond",
     "save_part",

@@ -1,0 +1,119 @@
+"""A joint plan's member parts read in bulk: a few plain queries, however many firms the network has.
+
+Rolling a joint plan up reads every counted part with its firm, categories, funding and choices. Read
+through the ORM's relationships that is a query per part and per collection, and building thousands of
+mapped objects costs more than the roll-up itself; here each kind of row is one query for the whole
+plan, returned as plain rows that have the attributes the roll-up reads of a part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import object_session
+
+from ..models import Firm, MemberPart, NetworkMember, PartCategory, PartChoice, PartFunding, Plan
+
+Row = Any  # a result row: attribute access by column name
+
+
+@dataclass
+class PartRows:
+    """A member firm's part as plain rows: ``firm`` (``id``, ``legal_name``, ``vat_number``,
+    ``municipality_code``), ``categories`` and ``funding`` with the columns of
+    :class:`~welfare_plans.models.PartCategory` and :class:`~welfare_plans.models.PartFunding` in the
+    order the part's relationships give them, and ``choices``: for each service code the firm answered,
+    ``(opted_in, people, quantity)``."""
+
+    id: int
+    firm_id: int
+    firm: Row
+    categories: list[Row] = field(default_factory=list)
+    funding: list[Row] = field(default_factory=list)
+    choices: dict[str, tuple[bool, int, Decimal]] = field(default_factory=dict)
+
+
+FIRM_COLUMNS = (Firm.id, Firm.legal_name, Firm.vat_number, Firm.municipality_code)
+# ORM attributes rather than table columns: the session flushes pending changes before it runs the queries
+_CATEGORY_COLUMNS = (
+    PartCategory.name,
+    PartCategory.headcount,
+    PartCategory.included,
+    PartCategory.credit_per_worker,
+)
+_FUNDING_COLUMNS = (PartFunding.kind, PartFunding.amount, PartFunding.note)
+_CHOICE_COLUMNS = (PartChoice.service_code, PartChoice.opted_in, PartChoice.people, PartChoice.quantity)
+
+
+def _counted(plan: Plan) -> list:
+    """What makes a part count in the plan (see :func:`~.policy.counted_parts`): in a draft, that its firm
+    is an active member of the network; once final, only that it is the plan's."""
+    conditions = [MemberPart.plan_id == plan.id]
+    if plan.editable:
+        active = select(NetworkMember.id).where(
+            NetworkMember.network_id == plan.network_id,
+            NetworkMember.firm_id == MemberPart.firm_id,
+            NetworkMember.status == "active",
+        )
+        conditions.append(active.exists())
+    return conditions
+
+
+def counted_part_rows(plan: Plan, *, with_rows: bool = True) -> list[PartRows]:
+    """The parts that make up a joint plan (in a draft, those of active members; once final, all of
+    them), in the order of ``plan.parts``, each with its rows: four queries for any number of parts
+    (one, and the parts without their rows, when not ``with_rows``)."""
+    session = object_session(plan)
+    conditions = _counted(plan)
+    parts = {
+        row.part_id: PartRows(row.part_id, row.id, row)
+        for row in session.execute(
+            select(MemberPart.id.label("part_id"), *FIRM_COLUMNS)
+            .join(Firm, Firm.id == MemberPart.firm_id)
+            .where(*conditions)
+            .order_by(MemberPart.id)
+        )
+    }
+    if not parts or not with_rows:
+        return list(parts.values())
+    counted = select(MemberPart.id).where(*conditions)
+
+    def grouped(model, *columns) -> Iterator[tuple[int, list[Row]]]:
+        """The model's rows of the counted parts, by part, in the order of the part's relationship."""
+        order = model.id if model is PartChoice else model.position
+        query = (
+            select(model.part_id, *columns).where(model.part_id.in_(counted)).order_by(model.part_id, order)
+        )
+        for part_id, rows in groupby(session.execute(query).all(), key=itemgetter(0)):
+            yield part_id, list(rows)
+
+    for part_id, rows in grouped(PartCategory, *_CATEGORY_COLUMNS):
+        parts[part_id].categories = rows
+    for part_id, rows in grouped(PartFunding, *_FUNDING_COLUMNS):
+        parts[part_id].funding = rows
+    for part_id, rows in grouped(PartChoice, *_CHOICE_COLUMNS):
+        parts[part_id].choices = {
+            code: (opted_in, people, quantity) for _, code, opted_in, people, quantity in rows
+        }
+    return list(parts.values())
+
+
+def member_firm_rows(plan: Plan) -> list[Row]:
+    """The firms of the network's active members, as rows with the columns of ``PartRows.firm``."""
+    return list(
+        object_session(plan).execute(
+            select(*FIRM_COLUMNS)
+            .join(
+                NetworkMember,
+                and_(NetworkMember.firm_id == Firm.id, NetworkMember.network_id == plan.network_id),
+            )
+            .where(NetworkMember.status == "active")
+            .order_by(NetworkMember.id)
+        )
+    )
