@@ -24,7 +24,14 @@ from .membership import (
     set_agreement,
     set_sharing_proposal,
 )
-from .part_rows import PartRows, counted_part_rows, member_firm_rows
+from .part_rows import (
+    PartRows,
+    counted_offers,
+    counted_part_count,
+    counted_part_rows,
+    member_firms,
+    offering_firms_by_need_area,
+)
 from .parts import PartChoiceInput, part_of, save_part, set_choices, start_part
 from .policy import (
     can_edit_part,
@@ -45,6 +52,8 @@ __all__ = [
     "PartChoiceInput",
     "can_edit_part",
     "can_see_part",
+    "counted_offers",
+    "counted_part_count",
     "counted_part_rows",
     "counted_parts",
     "create_network",
@@ -54,10 +63,11 @@ __all__ = [
     "joint_plans_for",
     "leave",
     "member_firm_ids",
-    "member_firm_rows",
+    "member_firms",
     "membership",
     "network_plans",
     "network_role",
+    "offering_firms_by_need_area",
     "part_of",
     "part_visibility",
     "plan_role",

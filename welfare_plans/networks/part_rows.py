@@ -1,9 +1,11 @@
-"""A joint plan's member parts read in bulk: a few plain queries, however many firms the network has.
+"""A joint plan's member parts read in bulk, and what they offer added up in the database: a few queries,
+however many firms the network has.
 
 Rolling a joint plan up reads every counted part with its firm, categories, funding and choices. Read
 through the ORM's relationships that is a query per part and per collection, and building thousands of
 mapped objects costs more than the roll-up itself; here each kind of row is one query for the whole
-plan, returned as plain rows that have the attributes the roll-up reads of a part.
+plan, returned as plain rows. A page that needs only sums (the pooled demand) has the database add them
+up, so that its cost follows the basket, not the number of firms.
 """
 
 from __future__ import annotations
@@ -13,14 +15,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Row, and_, distinct, func, select
 from sqlalchemy.orm import object_session
 
-from ..models import Firm, MemberPart, NetworkMember, PartCategory, PartChoice, PartFunding, Plan
-
-Row = Any  # a result row: attribute access by column name
+from ..domain.network import Offer
+from ..models import Firm, MemberPart, NetworkMember, PartCategory, PartChoice, PartFunding, Plan, PlanItem
 
 
 @dataclass
@@ -65,10 +65,9 @@ def _counted(plan: Plan) -> list:
     return conditions
 
 
-def counted_part_rows(plan: Plan, *, with_rows: bool = True) -> list[PartRows]:
+def counted_part_rows(plan: Plan) -> list[PartRows]:
     """The parts that make up a joint plan (in a draft, those of active members; once final, all of
-    them), in the order of ``plan.parts``, each with its rows: four queries for any number of parts
-    (one, and the parts without their rows, when not ``with_rows``)."""
+    them), in the order of ``plan.parts``, each with its rows: four queries for any number of parts."""
     session = object_session(plan)
     conditions = _counted(plan)
     parts = {
@@ -80,8 +79,8 @@ def counted_part_rows(plan: Plan, *, with_rows: bool = True) -> list[PartRows]:
             .order_by(MemberPart.id)
         )
     }
-    if not parts or not with_rows:
-        return list(parts.values())
+    if not parts:
+        return []
     counted = select(MemberPart.id).where(*conditions)
 
     def grouped(model, *columns) -> Iterator[tuple[int, list[Row]]]:
@@ -104,16 +103,61 @@ def counted_part_rows(plan: Plan, *, with_rows: bool = True) -> list[PartRows]:
     return list(parts.values())
 
 
-def member_firm_rows(plan: Plan) -> list[Row]:
-    """The firms of the network's active members, as rows with the columns of ``PartRows.firm``."""
-    return list(
-        object_session(plan).execute(
-            select(*FIRM_COLUMNS)
-            .join(
-                NetworkMember,
-                and_(NetworkMember.firm_id == Firm.id, NetworkMember.network_id == plan.network_id),
-            )
-            .where(NetworkMember.status == "active")
-            .order_by(NetworkMember.id)
-        )
+def counted_part_count(plan: Plan) -> int:
+    """How many parts make up the plan (see :func:`counted_part_rows`)."""
+    query = select(func.count()).select_from(MemberPart).where(*_counted(plan))
+    return object_session(plan).scalar(query)
+
+
+def _offered(plan: Plan) -> list:
+    """The choices of the counted parts that offer a service."""
+    return [
+        PartChoice.part_id.in_(select(MemberPart.id).where(*_counted(plan))),
+        PartChoice.opted_in.is_(True),
+    ]
+
+
+def counted_offers(plan: Plan) -> list[Offer]:
+    """What the counted parts offer, added up in the database: for each service and quantity, how many
+    firms offer it so and to how many people. Its size follows the basket, not the number of firms."""
+    query = (
+        select(PartChoice.service_code, PartChoice.quantity, func.count(), func.sum(PartChoice.people))
+        .where(*_offered(plan))
+        .group_by(PartChoice.service_code, PartChoice.quantity)
     )
+    return [
+        Offer(code, quantity, firms, people or 0)
+        for code, quantity, firms, people in object_session(plan).execute(query)
+    ]
+
+
+def offering_firms_by_need_area(plan: Plan) -> dict[str, int]:
+    """How many counted parts offer at least one service of each need area of the plan's basket."""
+    item = and_(PlanItem.plan_id == plan.id, PlanItem.service_code == PartChoice.service_code)
+    query = (
+        select(PlanItem.need_area, func.count(distinct(PartChoice.part_id)))
+        .join(PlanItem, item)
+        .where(*_offered(plan))
+        .group_by(PlanItem.need_area)
+    )
+    return dict(object_session(plan).execute(query).all())
+
+
+def member_firms(plan: Plan) -> list[Row]:
+    """The firms a joint plan counts (in a draft, every active member, whether it started its part or not;
+    once final, the firms with a part), as rows with the columns of ``PartRows.firm`` and ``part_id``, the
+    id of the firm's part or None: one query."""
+    if plan.editable:
+        part = and_(MemberPart.plan_id == plan.id, MemberPart.firm_id == NetworkMember.firm_id)
+        query = (
+            select(*FIRM_COLUMNS, MemberPart.id.label("part_id"))
+            .join(NetworkMember, NetworkMember.firm_id == Firm.id)
+            .outerjoin(MemberPart, part)
+            .where(NetworkMember.network_id == plan.network_id, NetworkMember.status == "active")
+        )
+    else:
+        query = select(*FIRM_COLUMNS, MemberPart.id.label("part_id")).join(
+            MemberPart, MemberPart.firm_id == Firm.id
+        )
+        query = query.where(MemberPart.plan_id == plan.id)
+    return list(object_session(plan).execute(query))

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from sqlalchemy import Row
+
 from ..domain.network import MemberAnnex, MemberChoice
 from ..domain.plan import CategoryBudget, FundingSource, WelfarePlan
 from ..models import Firm, MemberPart, Plan
-from ..networks import PartRows, counted_part_rows, member_firm_rows
+from ..networks import counted_part_rows, member_firms
 from .mapping import category_values, funding_values, municipality_label, shared_value
 
 
@@ -135,13 +137,11 @@ def member_value(plan: Plan, member: MemberAnnex) -> WelfarePlan:
     )
 
 
-def members_by_firm(plan: Plan) -> list[tuple[Firm, PartRows | None]]:
+def members_by_firm(plan: Plan) -> list[tuple[Row, int | None]]:
     """Each active member firm (or, for a final plan, each firm with a part) with its part, by name: the
-    firm as a row (``id``, ``legal_name``, ``vat_number``, ``municipality_code``) and the part as
-    :class:`~welfare_plans.networks.PartRows` without its rows (the annexes of :func:`joint_value` have
-    them), or None for a firm that has not started its part. Two queries for any number of firms."""
-    firms = {part.firm_id: (part.firm, part) for part in counted_part_rows(plan, with_rows=False)}
-    if plan.editable:
-        for firm in member_firm_rows(plan):
-            firms.setdefault(firm.id, (firm, None))
-    return sorted(firms.values(), key=lambda pair: pair[0].legal_name.lower())
+    firm as a row (``id``, ``legal_name``, ``vat_number``, ``municipality_code``) and the id of its part,
+    or None for a firm that has not started it (the annexes of :func:`joint_value` hold the parts). One
+    query for any number of firms."""
+    return sorted(
+        ((firm, firm.part_id) for firm in member_firms(plan)), key=lambda pair: pair[0].legal_name.lower()
+    )
