@@ -10,7 +10,7 @@ up, so that its cost follows the basket, not the number of firms.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
@@ -65,42 +65,56 @@ def _counted(plan: Plan) -> list:
     return conditions
 
 
-def counted_part_rows(plan: Plan) -> list[PartRows]:
+def counted_part_rows(plan: Plan) -> Iterator[PartRows]:
     """The parts that make up a joint plan (in a draft, those of active members; once final, all of
-    them), in the order of ``plan.parts``, each with its rows: four queries for any number of parts."""
+    them), in the order of ``plan.parts``, each with its rows: four queries for any number of parts.
+
+    The four are read side by side, a part at a time, so that a part's rows can be let go as soon as the
+    caller has used them: a network of hundreds of firms has tens of thousands of them."""
     session = object_session(plan)
     conditions = _counted(plan)
-    parts = {
-        row.part_id: PartRows(row.part_id, row.id, row)
-        for row in session.execute(
-            select(MemberPart.id.label("part_id"), *FIRM_COLUMNS)
-            .join(Firm, Firm.id == MemberPart.firm_id)
-            .where(*conditions)
-            .order_by(MemberPart.id)
-        )
-    }
-    if not parts:
-        return []
     counted = select(MemberPart.id).where(*conditions)
 
-    def grouped(model, *columns) -> Iterator[tuple[int, list[Row]]]:
-        """The model's rows of the counted parts, by part, in the order of the part's relationship."""
+    def by_part(model, *columns) -> _RowsByPart:
         order = model.id if model is PartChoice else model.position
         query = (
             select(model.part_id, *columns).where(model.part_id.in_(counted)).order_by(model.part_id, order)
         )
-        for part_id, rows in groupby(session.execute(query).all(), key=itemgetter(0)):
-            yield part_id, list(rows)
+        return _RowsByPart(session.execute(query))
 
-    for part_id, rows in grouped(PartCategory, *_CATEGORY_COLUMNS):
-        parts[part_id].categories = rows
-    for part_id, rows in grouped(PartFunding, *_FUNDING_COLUMNS):
-        parts[part_id].funding = rows
-    for part_id, rows in grouped(PartChoice, *_CHOICE_COLUMNS):
-        parts[part_id].choices = {
-            code: (opted_in, people, quantity) for _, code, opted_in, people, quantity in rows
+    parts = session.execute(
+        select(MemberPart.id.label("part_id"), *FIRM_COLUMNS)
+        .join(Firm, Firm.id == MemberPart.firm_id)
+        .where(*conditions)
+        .order_by(MemberPart.id)
+    )
+    categories = by_part(PartCategory, *_CATEGORY_COLUMNS)
+    funding = by_part(PartFunding, *_FUNDING_COLUMNS)
+    choices = by_part(PartChoice, *_CHOICE_COLUMNS)
+    for row in parts:
+        answers = {
+            code: (opted_in, people, quantity)
+            for _, code, opted_in, people, quantity in choices.of(row.part_id)
         }
-    return list(parts.values())
+        yield PartRows(row.part_id, row.id, row, categories.of(row.part_id), funding.of(row.part_id), answers)
+
+
+class _RowsByPart:
+    """Rows ordered by their part's id, handed out one part at a time (parts asked in the same order)."""
+
+    def __init__(self, rows: Iterable[Row]) -> None:
+        self._groups = groupby(rows, key=itemgetter(0))
+        self._next = next(self._groups, None)
+
+    def of(self, part_id: int) -> list[Row]:
+        """The rows of the part; those of parts before it are skipped."""
+        while self._next is not None and self._next[0] < part_id:
+            self._next = next(self._groups, None)
+        if self._next is None or self._next[0] != part_id:
+            return []
+        rows = list(self._next[1])
+        self._next = next(self._groups, None)
+        return rows
 
 
 def counted_part_count(plan: Plan) -> int:
