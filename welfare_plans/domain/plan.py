@@ -6,11 +6,13 @@ Built from the database by :func:`welfare_plans.plans.to_domain`; nothing here t
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..types import BeneficiaryGroup, Territory
@@ -190,6 +192,13 @@ class WelfarePlan:
     @property
     def is_joint(self) -> bool:
         return bool(self.network_name)
+
+    @cached_property
+    def digest(self) -> str:
+        """A SHA-256 of everything the plan says: the generated repr lists every field, nested values
+        included, in a fixed order. Worked out once per value, since a network's document job names
+        hundreds of documents of one value by it."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()
 
     @property
     def total_budget(self) -> Decimal:
