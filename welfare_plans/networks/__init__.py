@@ -32,7 +32,7 @@ from .part_rows import (
     member_firms,
     offering_firms_by_need_area,
 )
-from .parts import PartChoiceInput, part_of, save_part, set_choices, start_part
+from .parts import PartChoiceInput, part_of, parts_with_rows, save_part, set_choices, start_part
 from .policy import (
     can_edit_part,
     can_see_part,
@@ -70,6 +70,7 @@ __all__ = [
     "offering_firms_by_need_area",
     "part_of",
     "part_visibility",
+    "parts_with_rows",
     "plan_role",
     "respond",
     "save_part",
