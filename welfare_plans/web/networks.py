@@ -93,7 +93,7 @@ def _show(network, invite_form):
         my_firms=my_firms,
         members=[
             m
-            for m in network.members
+            for m in networks.members_with_firms(network)
             if role == "coordinator" or m.status == "active" or m.firm_id in my_firms
         ],
         invite_form=invite_form,
