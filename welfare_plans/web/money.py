@@ -35,19 +35,22 @@ def currency_pattern(locale: str) -> CurrencyPattern | None:
     parsed = Locale.parse(locale)
     pattern = parsed.currency_formats["standard"]
     digits = get_currency_precision(CURRENCY)
+    symbols = parsed.number_symbols["latn"]
+    symbol = get_currency_symbol(CURRENCY, parsed)
     plain = (
         pattern.grouping == (3, 3)
         and pattern.int_prec[0] == 1
         and not pattern.scale
         and not pattern.exp_prec
         and "@" not in pattern.pattern
-        and not any("'" in affix for affix in (*pattern.prefix, *pattern.suffix))
+        # Babel reads text between apostrophes as quoted, even a group separator written "'"
+        and not any(
+            "'" in text for text in (*pattern.prefix, *pattern.suffix, symbols["group"], symbols["decimal"])
+        )
         and digits > 0
     )
     if not plain:
         return None
-    symbol = get_currency_symbol(CURRENCY, parsed)
-    symbols = parsed.number_symbols["latn"]
     return CurrencyPattern(
         prefix=tuple(text.replace("¤", symbol) for text in pattern.prefix),
         suffix=tuple(text.replace("¤", symbol) for text in pattern.suffix),
