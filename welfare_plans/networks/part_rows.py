@@ -11,7 +11,7 @@ up, so that its cost follows the basket, not the number of firms.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
@@ -34,9 +34,9 @@ class PartRows:
     id: int
     firm_id: int
     firm: Row
-    categories: list[Row] = field(default_factory=list)
-    funding: list[Row] = field(default_factory=list)
-    choices: dict[str, tuple[bool, int, Decimal]] = field(default_factory=dict)
+    categories: list[Row]
+    funding: list[Row]
+    choices: dict[str, tuple[bool, int, Decimal]]
 
 
 FIRM_COLUMNS = (Firm.id, Firm.legal_name, Firm.vat_number, Firm.municipality_code)
