@@ -200,20 +200,22 @@ class WelfarePlan:
         hundreds of documents of one value by it."""
         return hashlib.sha256(repr(self).encode()).hexdigest()
 
-    @property
+    # a joint plan's totals run over every member's rows, and checks and pages read them again and again:
+    # each is worked out once (the value never changes)
+    @cached_property
     def total_budget(self) -> Decimal:
         """The welfare credit of every included worker: what the funding must add up to."""
         return budget_of(self.categories)
 
-    @property
+    @cached_property
     def funding_total(self) -> Decimal:
         return funding_of(self.funding)
 
-    @property
+    @cached_property
     def basket_total(self) -> Decimal:
         return sum((item.budget for item in self.basket), Decimal("0.00"))
 
-    @property
+    @cached_property
     def workers_covered(self) -> int:
         return workers_of(self.categories)
 
