@@ -9,6 +9,7 @@ BENCHMARKS = [
     "benchmarks.pdf_render",
     "benchmarks.overview_rps",
     "benchmarks.annex_throughput",
+    "benchmarks.large_network",
     "benchmarks.load",
     "benchmarks.readiness",
 ]

@@ -14,7 +14,8 @@ from welfare_plans import networks
 from welfare_plans import plans as plan_service
 from welfare_plans.accounts import create_user
 from welfare_plans.db import db_session
-from welfare_plans.models import CatalogService, Firm, PartCategory, WorkerCategory
+from welfare_plans.domain.network import demand_by_need_area, firms_by_need_area, offers_of, pooled_demand
+from welfare_plans.models import CatalogService, Firm, PartCategory, Plan, WorkerCategory
 
 _serial = itertools.count(1)
 
@@ -53,6 +54,7 @@ def test_pooled_demand_is_the_sum_of_the_members_parts(app, shape):
         for service in services:
             plan_service.add_service(plan, service, service.beneficiary_groups[0])
         expected = {s.code: [0, 0, Decimal("0"), Decimal("0")] for s in services}
+        area_firms: dict[str, int] = {}  # firms offering at least one service of the area
         for headcount, choices in members:
             firm = Firm(legal_name=f"Impresa {next(_serial)}", vat_number=vat_number(), created_at=plan.created_at,
                         categories=[WorkerCategory(name="Operai", headcount=headcount, position=0)])  # fmt: skip
@@ -74,7 +76,10 @@ def test_pooled_demand_is_the_sum_of_the_members_parts(app, shape):
                     row[1] += people
                     row[2] += quantity
                     row[3] += (service.price * quantity).quantize(Decimal("0.01"))
+            for area in {s.need_area for s, c in zip(services, choices, strict=False) if c[0]}:
+                area_firms[area] = area_firms.get(area, 0) + 1
         session.commit()
+        assert networks.offering_firms_by_need_area(plan) == area_firms
         plan_id = plan.id
         areas: dict[str, list] = {}
         for service in services:
@@ -91,3 +96,14 @@ def test_pooled_demand_is_the_sum_of_the_members_parts(app, shape):
     unchosen = set(re.findall(r'data-flag="unchosen" data-service="([^"]+)"', page))
     assert unchosen == {code for code, row in expected.items() if row[0] == 0}
     assert f'data-members="{len(members)}"' in page  # how many firms it sums over
+
+    # the database's sums are the annexes' sums: the same figures from the plan as plugins see it
+    with app.app_context():
+        domain = plan_service.to_domain(db_session().get(Plan, plan_id))
+    from_annexes = pooled_demand(domain.basket, offers_of(domain.annexes))
+    assert {
+        row.service_code: [row.firms, row.people, row.quantity, row.budget] for row in from_annexes
+    } == expected
+    assert firms_by_need_area(domain.annexes) == area_firms
+    by_area = demand_by_need_area(from_annexes, firms_by_need_area(domain.annexes))
+    assert {area.need_area: [area.people, area.budget] for area in by_area} == areas

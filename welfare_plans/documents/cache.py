@@ -9,7 +9,6 @@ exists.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -46,18 +45,7 @@ def _templates_fingerprint() -> str:
 def cache_key(app: Flask, plan: WelfarePlan, language: str, variant: str) -> str:
     """The name of the plan's document in the cache, without its extension."""
     plugins = sorted(f"{r.name}={r.version}:{r.status}" for r in get_plugins(app).list())
-    payload = json.dumps(
-        [
-            __version__,
-            plugins,
-            _templates_fingerprint(),
-            language,
-            variant,
-            dataclasses.asdict(plan),
-        ],
-        sort_keys=True,
-        default=str,
-    )
+    payload = json.dumps([__version__, plugins, _templates_fingerprint(), language, variant, plan.digest])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

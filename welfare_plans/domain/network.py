@@ -6,10 +6,11 @@ Built from the database by :mod:`welfare_plans.networks`; nothing here touches F
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from .plan import CENT, CategoryBudget, FundingSource, budget_of, funding_of, workers_of
 
@@ -64,7 +65,7 @@ class MemberAnnex:
     def funding_total(self) -> Decimal:
         return funding_of(self.funding)
 
-    @property
+    @cached_property  # read for every total: kept once worked out (the annex never changes)
     def offered(self) -> tuple[MemberChoice, ...]:
         return tuple(choice for choice in self.choices if choice.opted_in)
 
@@ -98,22 +99,47 @@ class AreaDemand:
     budget: Decimal
 
 
-def pooled_demand(basket: Sequence, annexes: Iterable[MemberAnnex]) -> list[ServiceDemand]:
+@dataclass(frozen=True)
+class Offer:
+    """Member firms that offer one service of the shared basket with the same quantity each: how many
+    firms, and to how many people in all. One firm's offered choice is an offer of one firm; a database
+    adds up many firms' offers in one pass."""
+
+    service_code: str
+    quantity: Decimal  # each firm's
+    firms: int = 1
+    people: int = 0
+
+
+def offers_of(annexes: Iterable[MemberAnnex]) -> list[Offer]:
+    """Every choice the member firms offer, as an offer of one firm."""
+    return [
+        Offer(choice.service_code, choice.quantity, 1, choice.people)
+        for annex in annexes
+        for choice in annex.offered
+    ]
+
+
+def pooled_demand(basket: Sequence, offers: Iterable[Offer]) -> list[ServiceDemand]:
     """For each service of the shared basket (in the basket's order), the sum over the firms that offer it.
 
     ``basket`` holds anything with ``service_code``, ``name``, ``provider``, ``need_area``, ``unit`` and
-    ``price``; choices for services no longer in the basket are ignored.
+    ``price``; offers of services no longer in the basket are ignored. Each firm's budget is its quantity
+    at the basket's price, rounded to the cent as its annex rounds it, so the sums match the annexes.
     """
+    prices = {item.service_code: item.price for item in basket}
     firms: dict[str, int] = defaultdict(int)
     people: dict[str, int] = defaultdict(int)
     quantity: dict[str, Decimal] = defaultdict(Decimal)
     budget: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
-    for annex in annexes:
-        for choice in annex.offered:
-            firms[choice.service_code] += 1
-            people[choice.service_code] += choice.people
-            quantity[choice.service_code] += choice.quantity
-            budget[choice.service_code] += choice.budget
+    for offer in offers:
+        code = offer.service_code
+        if code not in prices:
+            continue
+        firms[code] += offer.firms
+        people[code] += offer.people
+        quantity[code] += offer.quantity * offer.firms
+        budget[code] += (prices[code] * offer.quantity).quantize(CENT) * offer.firms
     return [
         ServiceDemand(
             service_code=item.service_code,
@@ -131,8 +157,18 @@ def pooled_demand(basket: Sequence, annexes: Iterable[MemberAnnex]) -> list[Serv
     ]
 
 
-def demand_by_need_area(demand: Iterable[ServiceDemand], annexes: Sequence[MemberAnnex]) -> list[AreaDemand]:
-    """The pooled demand summed by need area, in the order areas first appear in ``demand``."""
+def firms_by_need_area(annexes: Iterable[MemberAnnex]) -> dict[str, int]:
+    """How many member firms offer at least one service of each need area."""
+    firms: dict[str, int] = defaultdict(int)
+    for annex in annexes:
+        for area in {choice.need_area for choice in annex.offered}:
+            firms[area] += 1
+    return dict(firms)
+
+
+def demand_by_need_area(demand: Iterable[ServiceDemand], firms: Mapping[str, int]) -> list[AreaDemand]:
+    """The pooled demand summed by need area, in the order areas first appear in ``demand``; ``firms``
+    says how many firms offer at least one service of each area (see :func:`firms_by_need_area`)."""
     services: dict[str, int] = defaultdict(int)
     people: dict[str, int] = defaultdict(int)
     budget: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
@@ -140,8 +176,6 @@ def demand_by_need_area(demand: Iterable[ServiceDemand], annexes: Sequence[Membe
         services[row.need_area] += 1
         people[row.need_area] += row.people
         budget[row.need_area] += row.budget
-    firms = {
-        area: sum(1 for annex in annexes if any(c.need_area == area for c in annex.offered))
-        for area in services
-    }
-    return [AreaDemand(area, services[area], firms[area], people[area], budget[area]) for area in services]
+    return [
+        AreaDemand(area, services[area], firms.get(area, 0), people[area], budget[area]) for area in services
+    ]

@@ -6,11 +6,13 @@ Built from the database by :func:`welfare_plans.plans.to_domain`; nothing here t
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..types import BeneficiaryGroup, Territory
@@ -191,20 +193,29 @@ class WelfarePlan:
     def is_joint(self) -> bool:
         return bool(self.network_name)
 
-    @property
+    @cached_property
+    def digest(self) -> str:
+        """A SHA-256 of everything the plan says: the generated repr lists every field, nested values
+        included, in a fixed order. Worked out once per value, since a network's document job names
+        hundreds of documents of one value by it."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()
+
+    # a joint plan's totals run over every member's rows, and checks and pages read them again and again:
+    # each is worked out once (the value never changes)
+    @cached_property
     def total_budget(self) -> Decimal:
         """The welfare credit of every included worker: what the funding must add up to."""
         return budget_of(self.categories)
 
-    @property
+    @cached_property
     def funding_total(self) -> Decimal:
         return funding_of(self.funding)
 
-    @property
+    @cached_property
     def basket_total(self) -> Decimal:
         return sum((item.budget for item in self.basket), Decimal("0.00"))
 
-    @property
+    @cached_property
     def workers_covered(self) -> int:
         return workers_of(self.categories)
 

@@ -19,12 +19,21 @@ from .membership import (
     describe_network,
     invite,
     leave,
+    members_with_firms,
     membership,
     respond,
     set_agreement,
     set_sharing_proposal,
 )
-from .parts import PartChoiceInput, part_of, save_part, set_choices, start_part
+from .part_rows import (
+    PartRows,
+    counted_offers,
+    counted_part_count,
+    counted_part_rows,
+    member_firms,
+    offering_firms_by_need_area,
+)
+from .parts import PartChoiceInput, part_of, parts_with_rows, save_part, set_choices, start_part
 from .policy import (
     can_edit_part,
     can_see_part,
@@ -33,6 +42,7 @@ from .policy import (
     managed_firm_ids,
     member_firm_ids,
     network_role,
+    part_visibility,
     pending_invitations,
     plan_role,
     sees_all_parts,
@@ -42,9 +52,13 @@ from .queries import joint_plans_for, network_plans, visible_networks
 
 __all__ = [
     "NetworkError",
+    "PartRows",
     "PartChoiceInput",
     "can_edit_part",
     "can_see_part",
+    "counted_offers",
+    "counted_part_count",
+    "counted_part_rows",
     "counted_parts",
     "create_network",
     "describe_network",
@@ -54,11 +68,16 @@ __all__ = [
     "leave",
     "managed_firm_ids",
     "member_firm_ids",
+    "member_firms",
+    "members_with_firms",
     "membership",
     "network_plans",
     "network_role",
+    "offering_firms_by_need_area",
     "part_of",
     "pending_invitations",
+    "part_visibility",
+    "parts_with_rows",
     "plan_role",
     "respond",
     "save_part",

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from ..clock import now
 from ..domain.plan import CategoryBudget, FundingSource
@@ -23,6 +24,18 @@ class PartChoiceInput(NamedTuple):
 
 def part_of(plan: Plan, firm_id: int) -> MemberPart | None:
     return next((part for part in plan.parts if part.firm_id == firm_id), None)
+
+
+def parts_with_rows(plan: Plan) -> list[MemberPart]:
+    """The plan's parts with their categories, funding and choices loaded: four queries, where reading
+    the parts one by one (to copy them into a new version) would take three for each firm."""
+    rows = (
+        selectinload(MemberPart.categories),
+        selectinload(MemberPart.funding),
+        selectinload(MemberPart.choices),
+    )
+    object_session(plan).scalars(select(MemberPart).where(MemberPart.plan_id == plan.id).options(*rows)).all()
+    return list(plan.parts)
 
 
 def start_part(session: Session, plan: Plan, firm: Firm, user: User | None) -> MemberPart:

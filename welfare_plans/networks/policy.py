@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..accounts import HR_MANAGER
 from ..models import MemberPart, Network, NetworkMember, Plan
-from .membership import membership
+from .membership import members_with_firms, membership
 
 
 def is_coordinator(user, network: Network) -> bool:
@@ -42,10 +44,11 @@ def managed_firm_ids(user) -> set[int]:
 def visible_members(user, network: Network) -> list[NetworkMember]:
     """The members listed to the user: all of them to a coordinator; to others the active members and the
     firms the user acts for, whatever their status (an invitation, a firm that declined or left)."""
+    members = members_with_firms(network)  # the page names every firm: loaded in one go
     if is_coordinator(user, network):
-        return list(network.members)
+        return members
     mine = managed_firm_ids(user)
-    return [m for m in network.members if m.status == "active" or m.firm_id in mine]
+    return [m for m in members if m.status == "active" or m.firm_id in mine]
 
 
 def pending_invitations(user, networks: list[Network]) -> list[tuple[Network, NetworkMember]]:
@@ -85,13 +88,22 @@ def sees_all_parts(user, plan: Plan) -> bool:
     )
 
 
-def can_see_part(user, plan: Plan, firm_id: int) -> bool:
-    """Coordinators see every part; a member firm its own; other members' only while sharing is in force."""
+def part_visibility(user, plan: Plan) -> Callable[[int], bool]:
+    """Which member firms' parts of the plan the user sees, as a test of a firm's id: decided once, for a
+    page that lists every part. Coordinators see every part; a member firm its own; other members' only
+    while sharing is in force."""
     if is_coordinator(user, plan.network):
-        return True
-    if firm_id in user.firm_ids:
-        return plan_role(user, plan) is not None
-    return plan_role(user, plan) == "member" and plan.network.sharing_in_force
+        return lambda firm_id: True
+    role, mine = plan_role(user, plan), set(user.firm_ids)
+    if role is None:
+        return lambda firm_id: False
+    others = role == "member" and plan.network.sharing_in_force
+    return lambda firm_id: others or firm_id in mine
+
+
+def can_see_part(user, plan: Plan, firm_id: int) -> bool:
+    """Whether the user sees one member firm's part of the plan (see :func:`part_visibility`)."""
+    return part_visibility(user, plan)(firm_id)
 
 
 def can_edit_part(user, plan: Plan, firm_id: int) -> bool:

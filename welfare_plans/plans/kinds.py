@@ -154,7 +154,8 @@ class JointPlan(PlanKind):
     def carried_over(self, plan: Plan, user: User) -> dict:
         """A joint plan's copy keeps the parts of the firms still in the network."""
         active = {member.firm_id for member in plan.network.active_members}
-        return {"parts": [_clone_part(part, user) for part in plan.parts if part.firm_id in active]}
+        parts = networks.parts_with_rows(plan)
+        return {"parts": [_clone_part(part, user) for part in parts if part.firm_id in active]}
 
     def owner_scope(self, plan: Plan) -> dict[str, int]:
         return {"network_id": plan.network_id}

@@ -11,47 +11,65 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from sqlalchemy import Row
+
 from ..domain.network import MemberAnnex, MemberChoice
-from ..domain.plan import WelfarePlan
+from ..domain.plan import CategoryBudget, FundingSource, WelfarePlan
 from ..models import Firm, MemberPart, Plan
-from ..networks import counted_parts, part_of
+from ..networks import counted_part_rows, member_firms
 from .mapping import category_values, funding_values, municipality_label, shared_value
 
 
 def annex(plan: Plan, part: MemberPart | None, firm: Firm | None = None) -> MemberAnnex:
-    """A member's part as a value; a firm that has not started its part gets an empty annex."""
-    firm = part.firm if part is not None else firm
-    choices = {choice.service_code: choice for choice in part.choices} if part else {}
+    """A member's part as a value; a firm that has not started its part gets an empty annex (``firm``,
+    needed only then, is anything with the firm's ``legal_name``, ``vat_number`` and ``municipality_code``)."""
+    if part is None:
+        return _annex(_basket(plan), firm, (), (), None)
+    choices = {
+        choice.service_code: (choice.opted_in, choice.people, choice.quantity) for choice in part.choices
+    }
+    return _annex(_basket(plan), part.firm, part.categories, part.funding, choices)
+
+
+def _basket(plan: Plan) -> list[tuple]:
+    """What each annex repeats of the shared basket, read from the plan's items once."""
+    return [
+        (item.service_code, item.name, item.provider_name, item.need_area, Decimal(item.price), item.unit)
+        for item in plan.items
+    ]
+
+
+def _annex(basket: list[tuple], firm, categories, funding, choices: dict[str, tuple] | None) -> MemberAnnex:
+    """The annex of a firm with its part's rows, and for each service code it answered ``(opted_in,
+    people, quantity)``; ``choices`` is None when the firm has not started its part."""
+    answered = choices or {}
     return MemberAnnex(
         firm_name=firm.legal_name,
         vat_number=firm.vat_number,
         municipality=municipality_label(firm.municipality_code),
-        categories=category_values(part.categories if part else ()),
-        funding=funding_values(part.funding if part else ()),
+        categories=category_values(categories),
+        funding=funding_values(funding),
         choices=tuple(
             MemberChoice(
-                service_code=item.service_code,
-                name=item.name,
-                provider=item.provider_name,
-                need_area=item.need_area,
-                price=Decimal(item.price),
-                unit=item.unit,
-                opted_in=bool(choice is not None and choice.opted_in),
-                people=choice.people if choice is not None else 0,
-                quantity=Decimal(choice.quantity) if choice is not None else Decimal("0"),
+                code, name, provider, area, price, unit, bool(answer[0]), answer[1], Decimal(answer[2])
             )
-            for item in plan.items
-            for choice in [choices.get(item.service_code)]
+            if answer is not None
+            else MemberChoice(code, name, provider, area, price, unit, False)
+            for code, name, provider, area, price, unit in basket
+            for answer in [answered.get(code)]
         ),
-        started=part is not None,
+        started=choices is not None,
     )
 
 
 def annexes(plan: Plan) -> tuple[MemberAnnex, ...]:
-    """One annex per counted part, by firm name."""
-    return tuple(
-        sorted((annex(plan, part) for part in counted_parts(plan)), key=lambda a: a.firm_name.lower())
+    """One annex per counted part, by firm name: the parts and their rows are read in a few queries."""
+    basket = _basket(plan)
+    built = (
+        _annex(basket, part.firm, part.categories, part.funding, part.choices)
+        for part in counted_part_rows(plan)
     )
+    return tuple(sorted(built, key=lambda a: a.firm_name.lower()))
 
 
 def _network_fields(plan: Plan) -> dict:
@@ -77,16 +95,17 @@ def joint_value(plan: Plan) -> WelfarePlan:
             )
     return replace(
         shared,
+        # built anew rather than with replace(), which costs several times more for thousands of rows
         categories=tuple(
-            replace(category, name=f"{member.firm_name} – {category.name}")
+            CategoryBudget(f"{member.firm_name} – {c.name}", c.headcount, c.included, c.credit_per_worker)
             for member in members
-            for category in member.categories
+            for c in member.categories
         ),
         funding=shared.funding
         + tuple(
-            replace(source, note=f"{member.firm_name}{' – ' + source.note if source.note else ''}")
+            FundingSource(s.kind, s.amount, f"{member.firm_name}{' – ' + s.note if s.note else ''}")
             for member in members
-            for source in member.funding
+            for s in member.funding
         ),
         basket=tuple(
             replace(item, quantity=quantities.get(item.service_code, Decimal("0"))) for item in shared.basket
@@ -118,12 +137,11 @@ def member_value(plan: Plan, member: MemberAnnex) -> WelfarePlan:
     )
 
 
-def members_by_firm(plan: Plan) -> list[tuple[Firm, MemberPart | None]]:
-    """Each active member firm (or, for a final plan, each firm with a part) with its part, by name."""
-    firms = {part.firm_id: part.firm for part in counted_parts(plan)}
-    if plan.editable:
-        for member in plan.network.active_members:
-            firms.setdefault(member.firm_id, member.firm)
+def members_by_firm(plan: Plan) -> list[tuple[Row, int | None]]:
+    """Each active member firm (or, for a final plan, each firm with a part) with its part, by name: the
+    firm as a row (``id``, ``legal_name``, ``vat_number``, ``municipality_code``) and the id of its part,
+    or None for a firm that has not started it (the annexes of :func:`joint_value` hold the parts). One
+    query for any number of firms."""
     return sorted(
-        ((firm, part_of(plan, firm.id)) for firm in firms.values()), key=lambda p: p[0].legal_name.lower()
+        ((firm, firm.part_id) for firm in member_firms(plan)), key=lambda pair: pair[0].legal_name.lower()
     )

@@ -343,8 +343,8 @@ def demand(plan_id: int):
     plan = plan_for(plan_id)
     if not plan_service.kind_of(plan).has_member_parts:
         abort(404)
-    domain = plan_service.to_domain(plan)
-    services = pooled_demand(domain.basket, domain.annexes)
+    # added up in the database: the page costs the same for ten member firms or five hundred
+    services = pooled_demand(plan_service.shared_value(plan).basket, networks.counted_offers(plan))
     places = gazetteer()
     territory = [p for p in (
         [places.municipality(code) for code in plan.territory_municipalities]
@@ -354,12 +354,11 @@ def demand(plan_id: int):
     return render_template(
         "networks/demand.html",
         plan=plan,
-        domain=domain,
         services=services,
-        areas=demand_by_need_area(services, domain.annexes),
+        areas=demand_by_need_area(services, networks.offering_firms_by_need_area(plan)),
         unchosen=[row for row in services if row.firms == 0],
         uncovered=[area for area in need_areas() if not available.get(area.code)],
-        members=len(domain.annexes),
+        members=networks.counted_part_count(plan),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     Response,
@@ -128,16 +130,18 @@ def _joint_overview(plan, domain):
     with the quantities the members chose. Problems name firms, so only those who see every part get them."""
     all_parts = sees_all_parts(plan)
     built = {annex.vat_number: annex for annex in domain.annexes}  # the roll-up made them already
+    visible = networks.part_visibility(current_user, plan)
     rows = [
-        (firm, part, built.get(firm.vat_number) or plan_service.annex(plan, part, firm),
-         networks.can_see_part(current_user, plan, firm.id))
+        (firm, part, built.get(firm.vat_number) or plan_service.annex(plan, None, firm), visible(firm.id))
         for firm, part in plan_service.members_by_firm(plan)
-    ]  # fmt: skip
+    ]
     return render_template(
         "plans/joint.html",
         plan=plan,
         domain=domain,
         rows=rows,
+        part_link=firm_link("parts.part", plan_id=plan.id),
+        annex_link=firm_link("parts.annex", plan_id=plan.id, lang=current_language(), download=1),
         hidden=[row for row in rows if not row[3]],
         sees_all=all_parts,
         my_firms=[firm for firm, _part, _annex, visible in rows if firm.id in current_user.firm_ids],
@@ -150,6 +154,14 @@ def _joint_overview(plan, domain):
         can_edit=can_edit_plan(plan),
         versions=plan_service.versions(db_session(), plan),
     )
+
+
+def firm_link(endpoint: str, **values) -> Callable[[int], str]:
+    """``url_for(endpoint, firm_id=..., **values)`` for each of hundreds of firms at the cost of one: the
+    URL is built once around a stand-in id, which each link replaces with the firm's."""
+    stand_in = "987654321"
+    before, after = url_for(endpoint, firm_id=int(stand_in), **values).split(stand_in)
+    return lambda firm_id: f"{before}{int(firm_id)}{after}"
 
 
 @bp.get("/<int:plan_id>/document.pdf")
