@@ -13,6 +13,8 @@ import re
 from locust import HttpUser, between, task
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# the hidden fields a step's form carries: the revision it was built at, the category each credit row is for
+HIDDEN = re.compile(r'name="(revision|credits-\d+-category_id)"[^>]*value="([^"]*)"')
 SEARCHES = ["/catalog/", "/catalog/?need_area=health", "/catalog/?place=Pinerolo", "/catalog/?q=nido",
             "/catalog/?need_area=elderly_care&group=family_members", "/catalog/?page=2"]  # fmt: skip
 
@@ -21,14 +23,18 @@ class HRManager(HttpUser):
     wait_time = between(0.5, 2.0)
 
     def token(self, path: str) -> str:
+        return self.form_fields(path).get("csrf_token", "")
+
+    def form_fields(self, path: str) -> dict[str, str]:
+        """The CSRF token and the hidden fields of the form on ``path``, as a browser would post them."""
         page = self.client.get(
             path, name=path.split("?")[0] if "/steps/" not in path else "/plans/[id]/steps/[step]"
         )
         match = CSRF.search(page.text)
         if match is None:
             page.failure(f"no CSRF token on {path}")
-            return ""
-        return match.group(1)
+            return {}
+        return {"csrf_token": match.group(1), **dict(HIDDEN.findall(page.text))}
 
     def on_start(self) -> None:
         token = self.token("/auth/login")
@@ -73,7 +79,7 @@ class HRManager(HttpUser):
         })  # fmt: skip
         step = f"/plans/{plan}/steps/budget"
         self.client.post(step, name="/plans/[id]/steps/[step]", data={
-            "csrf_token": self.token(step), "credits-0-credit_per_worker": "500", "credits-1-credit_per_worker": "500",
+            **self.form_fields(step), "credits-0-credit_per_worker": "500", "credits-1-credit_per_worker": "500",
             "funding-0-kind": "employer", "funding-0-amount": "10.000,00", "funding-0-note": "",
         })  # fmt: skip
         self.client.get(f"/plans/{plan}/review", name="/plans/[id]/review")

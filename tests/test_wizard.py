@@ -46,6 +46,12 @@ def plan(app, plan_id):
         )
 
 
+def credit_ids(app, plan_id) -> dict:
+    """The hidden fields of the budget step that name each credit row's category, as the page has them."""
+    included = [c for c in plan(app, plan_id).categories if c.included]
+    return {f"credits-{i}-category_id": str(category.id) for i, category in enumerate(included)}
+
+
 BASICS = {
     "title": "Piano welfare 2026",
     "fiscal_year": "2026",
@@ -96,6 +102,7 @@ def test_funding_that_does_not_add_up_is_saved_and_explained_at_the_field(app, h
     form_post(hr, f"/plans/{plan_id}/steps/basics", BASICS)
     url = f"/plans/{plan_id}/steps/budget"
     budget = {
+        **credit_ids(app, plan_id),
         "credits-0-credit_per_worker": "500",
         "credits-1-credit_per_worker": "500",
         "funding-0-kind": "employer",
@@ -126,6 +133,7 @@ def test_a_plan_composed_step_by_step_is_finalised_and_versioned(app, hr, firm):
     }  # fmt: skip
     assert form_post(hr, f"/plans/{plan_id}/steps/beneficiaries", beneficiaries).status_code == 302
     budget = {
+        **credit_ids(app, plan_id),
         "credits-0-credit_per_worker": "400", "credits-1-credit_per_worker": "400",
         "funding-0-kind": "employer", "funding-0-amount": "10000",
     }  # fmt: skip

@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from .plan import CENT, CategoryBudget, FundingSource, budget_of, funding_of, workers_of
+from .plan import (
+    CENT,
+    MAX_QUANTITY,
+    CategoryBudget,
+    FundingSource,
+    budget_of,
+    checked_amount,
+    checked_count,
+    funding_of,
+    workers_of,
+)
 
 
 class NetworkKind(StrEnum):
@@ -35,6 +45,11 @@ class MemberChoice:
     people: int = 0
     quantity: Decimal = Decimal("0")
 
+    def __post_init__(self) -> None:
+        checked_amount(self.price)
+        checked_count(self.people)
+        checked_amount(self.quantity, MAX_QUANTITY)
+
     @property
     def budget(self) -> Decimal:
         return (self.price * self.quantity).quantize(CENT) if self.opted_in else Decimal("0.00")
@@ -51,6 +66,7 @@ class MemberAnnex:
     funding: tuple[FundingSource, ...]
     choices: tuple[MemberChoice, ...]
     started: bool = True  # False: the firm has not filled in its part yet
+    unreadable: tuple[str, ...] = ()  # fields of the part whose stored values no plan can hold (read as zero)
 
     @property
     def workers_covered(self) -> int:

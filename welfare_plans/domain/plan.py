@@ -9,17 +9,90 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ..types import BeneficiaryGroup, Territory
-from . import format_message
+from . import N_, format_message
 
 if TYPE_CHECKING:
     from .network import MemberAnnex
 
 CENT = Decimal("0.01")
+
+# What a plan can hold. The forms, these values and the database's CHECK constraints (migration
+# 0010_integrity) keep to the same bounds, so a value that passed one passes the others.
+MAX_AMOUNT = Decimal("999999999.99")  # one amount in euro: a credit per worker, a funding source, a price
+MAX_QUANTITY = Decimal("9999999.99")  # how much of one service
+MAX_PEOPLE = 1_000_000  # workers of a category; family members, former employees, citizens; people expected
+MAX_ROWS = 100  # worker categories, funding sources, partners, basket services of one plan or one part
+MAX_CLAIMS_DEADLINE_DAYS = 365
+
+
+class InvalidValue(ValueError):
+    """A value no plan can hold; ``message`` is a template marked with ``N_``, filled in with ``params``."""
+
+    def __init__(self, message: str, **params):
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params
+
+
+def amount_problem(value, maximum: Decimal = MAX_AMOUNT) -> tuple[str, dict] | None:
+    """Why ``value`` cannot be an amount of a plan, as ``(message, params)``, or None when it can: a finite
+    number from zero to ``maximum`` with at most two decimals."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not number.is_finite():
+            return N_("Write an amount such as 1.250,00"), {}
+        if number < 0:
+            return N_("An amount cannot be negative."), {}
+        if number > maximum:
+            return N_("At most %(maximum)s."), {"maximum": maximum}
+        if number != number.quantize(CENT):
+            return N_("At most two decimals."), {}
+    except (InvalidOperation, ValueError, TypeError):
+        return N_("Write an amount such as 1.250,00"), {}
+    return None
+
+
+def count_problem(value, maximum: int = MAX_PEOPLE) -> tuple[str, dict] | None:
+    """Why ``value`` cannot be a count of people (or days) of a plan, or None: a whole number from zero to
+    ``maximum``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return N_("Write a whole number."), {}
+    if value < 0:
+        return N_("A number of people cannot be negative."), {}
+    if value > maximum:
+        return N_("At most %(maximum)s."), {"maximum": maximum}
+    return None
+
+
+def checked_amount(value, maximum: Decimal = MAX_AMOUNT) -> Decimal:
+    """``value`` as an amount, or :class:`InvalidValue`."""
+    problem = amount_problem(value, maximum)
+    if problem is not None:
+        raise InvalidValue(problem[0], **problem[1])
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def checked_count(value, maximum: int = MAX_PEOPLE) -> int:
+    """``value`` as a count, or :class:`InvalidValue`."""
+    problem = count_problem(value, maximum)
+    if problem is not None:
+        raise InvalidValue(problem[0], **problem[1])
+    return value
+
+
+def readable_amount(value, maximum: Decimal = MAX_AMOUNT) -> Decimal | None:
+    """A stored amount as a value, or None when it is no amount a plan can hold (stored before the checks
+    existed, or written by hand): its page shows an error at the field instead of failing."""
+    return None if amount_problem(value, maximum) is not None else Decimal(value)
+
+
+def readable_count(value, maximum: int = MAX_PEOPLE) -> int | None:
+    """A stored count as a value, or None when it is no count a plan can hold."""
+    return None if count_problem(value, maximum) is not None else value
 
 
 class LegalBasis(StrEnum):
@@ -96,6 +169,10 @@ class CategoryBudget:
     included: bool
     credit_per_worker: Decimal
 
+    def __post_init__(self) -> None:
+        checked_count(self.headcount)
+        checked_amount(self.credit_per_worker)
+
     @property
     def budget(self) -> Decimal:
         return (self.credit_per_worker * self.headcount).quantize(CENT) if self.included else Decimal("0.00")
@@ -121,6 +198,9 @@ class FundingSource:
     amount: Decimal
     note: str = ""
 
+    def __post_init__(self) -> None:
+        checked_amount(self.amount)
+
 
 @dataclass(frozen=True)
 class BasketItem:
@@ -136,6 +216,10 @@ class BasketItem:
     delivery_modes: tuple[str, ...]
     territory: Territory
     declared_tax_basis: str | None = None  # as the provider states it, when it does
+
+    def __post_init__(self) -> None:
+        checked_amount(self.price)
+        checked_amount(self.quantity, MAX_QUANTITY)
 
     @property
     def budget(self) -> Decimal:
@@ -186,6 +270,14 @@ class WelfarePlan:
     coordinating_body: str = ""
     open_to_member_employees: bool = False
     annexes: tuple[MemberAnnex, ...] = ()
+    # fields whose stored values no plan can hold (read as zero): ``credits``, ``funding``, ``family_count``...
+    unreadable: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for count in (self.family_count, self.former_count, self.citizens_count):
+            if count is not None:
+                checked_count(count)
+        checked_count(self.claims_deadline_days, MAX_CLAIMS_DEADLINE_DAYS)
 
     @property
     def is_joint(self) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
-from .columns import CategoryColumns, FundingColumns
+from .columns import CategoryColumns, FundingColumns, category_checks, choice_checks, funding_checks
 from .firms import Firm
 
 if TYPE_CHECKING:
@@ -100,6 +100,8 @@ class MemberPart(Base):
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
     updated_at: Mapped[datetime]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # counts the saves of the part: a form built at one revision is stale once another save moved it on
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
 
     firm: Mapped[Firm] = relationship()
     categories: Mapped[list[PartCategory]] = relationship(
@@ -115,6 +117,7 @@ class PartCategory(CategoryColumns, Base):
     """A worker category of a member firm's part, with the welfare credit each worker gets."""
 
     __tablename__ = "part_category"
+    __table_args__ = category_checks()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     part_id: Mapped[int] = mapped_column(ForeignKey("member_part.id", ondelete="CASCADE"), index=True)
@@ -124,6 +127,7 @@ class PartFunding(FundingColumns, Base):
     """A funding source of a member firm's part."""
 
     __tablename__ = "part_funding"
+    __table_args__ = funding_checks()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     part_id: Mapped[int] = mapped_column(ForeignKey("member_part.id", ondelete="CASCADE"), index=True)
@@ -133,7 +137,7 @@ class PartChoice(Base):
     """Whether the firm offers one service of the shared basket, to how many people, and how much of it."""
 
     __tablename__ = "part_choice"
-    __table_args__ = (UniqueConstraint("part_id", "service_code"),)
+    __table_args__ = (UniqueConstraint("part_id", "service_code"), *choice_checks())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     part_id: Mapped[int] = mapped_column(ForeignKey("member_part.id", ondelete="CASCADE"), index=True)

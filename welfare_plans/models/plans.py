@@ -15,21 +15,32 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
+from ..domain.plan import MAX_QUANTITY, readable_amount
 from .accounts import User
-from .columns import MONEY, CategoryColumns, FundingColumns
+from .columns import (
+    MONEY,
+    CategoryColumns,
+    FundingColumns,
+    category_checks,
+    funding_checks,
+    item_checks,
+    plan_checks,
+)
 from .firms import Firm
 from .networks import MemberPart, Network
 
 
 class Plan(Base):
     __tablename__ = "plan"
-    __table_args__ = (UniqueConstraint("lineage_id", "version"),)
+    __table_args__ = (UniqueConstraint("lineage_id", "version"), *plan_checks())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)  # None: a joint plan
     network_id: Mapped[int | None] = mapped_column(ForeignKey("network.id"), index=True)
     lineage_id: Mapped[int | None] = mapped_column(index=True)
     version: Mapped[int] = mapped_column(default=1)
+    # counts the saves of this version: a form built at one revision is stale once another save moved it on
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
 
@@ -92,6 +103,7 @@ class PlanCategory(CategoryColumns, Base):
     """A worker category as a firm's plan includes it, with the welfare credit each worker gets."""
 
     __tablename__ = "plan_category"
+    __table_args__ = category_checks()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
@@ -101,6 +113,7 @@ class PlanFunding(FundingColumns, Base):
     """A funding source of the plan itself (for a joint plan, the network's own)."""
 
     __tablename__ = "plan_funding"
+    __table_args__ = funding_checks()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
@@ -110,6 +123,7 @@ class PlanItem(Base):
     """A service of the basket: a copy of the catalog terms at the time it was chosen, and how much of it."""
 
     __tablename__ = "plan_item"
+    __table_args__ = item_checks()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
@@ -132,7 +146,11 @@ class PlanItem(Base):
 
     @property
     def budget(self) -> Decimal:
-        return (self.price * self.quantity).quantize(Decimal("0.01"))
+        """Price times quantity, to the cent; zero for a stored value no plan can hold (shown as an error)."""
+        price, quantity = readable_amount(self.price), readable_amount(self.quantity, MAX_QUANTITY)
+        if price is None or quantity is None:
+            return Decimal("0.00")
+        return (price * quantity).quantize(Decimal("0.01"))
 
 
 class PlanPartner(Base):
@@ -160,5 +178,7 @@ class PlanChange(Base):
     at: Mapped[datetime]
     action: Mapped[str] = mapped_column(String(30))
     changes: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    # the revision the change made (of the plan, or for a member's part of the part): what a stale form missed
+    revision: Mapped[int | None]
 
     user: Mapped[User | None] = relationship()

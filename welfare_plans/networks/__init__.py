@@ -24,7 +24,7 @@ from .membership import (
     set_agreement,
     set_sharing_proposal,
 )
-from .parts import PartChoiceInput, part_of, save_part, set_choices, start_part
+from .parts import PartChoiceInput, PartConflict, claim_part, part_of, save_part, set_choices, start_part
 from .policy import (
     can_edit_part,
     can_see_part,
@@ -43,8 +43,10 @@ from .queries import joint_plans_for, network_plans, visible_networks
 __all__ = [
     "NetworkError",
     "PartChoiceInput",
+    "PartConflict",
     "can_edit_part",
     "can_see_part",
+    "claim_part",
     "counted_parts",
     "create_network",
     "describe_network",

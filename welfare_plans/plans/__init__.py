@@ -13,8 +13,8 @@ from ..domain.plan import WelfarePlan
 from ..models import Firm, Network, Plan, User
 from . import composing
 from .checks import SEVERITY_ORDER, blocking, check_plan
-from .composing import add_service, default_group, quantity_for
-from .history import diff, history, record_change, snapshot, versions
+from .composing import EditConflict, add_service, claim_draft, default_group, quantity_for
+from .history import changes_since, diff, history, part_snapshot, record_change, snapshot, versions
 from .kinds import FIRM, JOINT, PlanKind, kind_for, kind_of
 from .lifecycle import LifecycleError, archive, finalise, next_year_title
 from .lifecycle import duplicate as _duplicate
@@ -52,6 +52,7 @@ def duplicate(session: Session, plan: Plan, user: User, title: str) -> Plan:
 __all__ = [
     "FIRM",
     "JOINT",
+    "EditConflict",
     "SEVERITY_ORDER",
     "LifecycleError",
     "PlanKind",
@@ -60,7 +61,9 @@ __all__ = [
     "annexes",
     "archive",
     "blocking",
+    "changes_since",
     "check_plan",
+    "claim_draft",
     "composing",
     "create_joint_plan",
     "create_plan",
@@ -80,6 +83,7 @@ __all__ = [
     "new_version",
     "next_year_title",
     "now",
+    "part_snapshot",
     "quantity_for",
     "record_change",
     "shared_value",

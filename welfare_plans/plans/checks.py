@@ -12,9 +12,13 @@ from ..plugins import Plugins
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
+UNREADABLE = N_("A value stored here is not one a plan can hold, and it is read as zero: enter it again.")
+
+
 def check_plan(plugins: Plugins, plan: WelfarePlan) -> list[PlanProblem]:
-    """Every problem every plugin finds, errors first. Results that are not ``PlanProblem`` are reported."""
-    problems = []
+    """Every problem every plugin finds, errors first. Results that are not ``PlanProblem`` are reported.
+    A stored value no plan can hold (``plan.unreadable``) is an error at its field."""
+    problems = [PlanProblem(Severity.ERROR, UNREADABLE, field) for field in plan.unreadable]
     for plugin, result in plugins.call_each("validate_plan", plan=plan).items():
         for problem in result or ():
             if isinstance(problem, PlanProblem) and problem.severity in SEVERITY_ORDER:

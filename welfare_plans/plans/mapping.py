@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ..domain.plan import (
+    MAX_CLAIMS_DEADLINE_DAYS,
+    MAX_QUANTITY,
     BasketItem,
     CategoryBudget,
     FundingKind,
@@ -20,6 +22,8 @@ from ..domain.plan import (
     PartnerKind,
     UnusedCreditRule,
     WelfarePlan,
+    readable_amount,
+    readable_count,
 )
 from ..domain.territory import gazetteer
 from ..models import Plan
@@ -41,14 +45,66 @@ def territory_places(plan: Plan) -> list:
     return [place for place in found if place is not None]
 
 
+ZERO = Decimal("0")
+
+
+def stored_amount(value, maximum: Decimal | None = None) -> Decimal:
+    """A stored amount as a value; one no plan can hold (stored before the checks existed, or by hand) reads
+    as zero, and :func:`unreadable_rows` names its field so that the page shows an error there."""
+    readable = readable_amount(value) if maximum is None else readable_amount(value, maximum)
+    return ZERO if readable is None else readable
+
+
+def stored_count(value, maximum: int | None = None) -> int:
+    """A stored count as a value; one no plan can hold reads as zero (see :func:`stored_amount`)."""
+    readable = readable_count(value) if maximum is None else readable_count(value, maximum)
+    return 0 if readable is None else readable
+
+
 def category_values(rows: Iterable[CategoryColumns]) -> tuple[CategoryBudget, ...]:
     """Worker category rows, of a plan or of a member's part, as values."""
-    return tuple(CategoryBudget(c.name, c.headcount, c.included, Decimal(c.credit_per_worker)) for c in rows)
+    return tuple(
+        CategoryBudget(c.name, stored_count(c.headcount), c.included, stored_amount(c.credit_per_worker))
+        for c in rows
+    )
 
 
 def funding_values(rows: Iterable[FundingColumns]) -> tuple[FundingSource, ...]:
     """Funding rows, of a plan or of a member's part, as values."""
-    return tuple(FundingSource(FundingKind(f.kind), Decimal(f.amount), f.note) for f in rows)
+    return tuple(FundingSource(FundingKind(f.kind), stored_amount(f.amount), f.note) for f in rows)
+
+
+def unreadable_rows(categories: Iterable[CategoryColumns], funding: Iterable[FundingColumns]) -> list[str]:
+    """The fields (``categories``, ``credits``, ``funding``) of rows holding a value no plan can hold."""
+    categories = list(categories)
+    fields = []
+    if any(readable_count(c.headcount) is None for c in categories):
+        fields.append("categories")
+    if any(readable_amount(c.credit_per_worker) is None for c in categories):
+        fields.append("credits")
+    if any(readable_amount(f.amount) is None for f in funding):
+        fields.append("funding")
+    return fields
+
+
+def unreadable_fields(plan: Plan) -> tuple[str, ...]:
+    """The fields of the plan's own rows whose stored values no plan can hold (they read as zero)."""
+    fields = unreadable_rows(plan.categories, plan.funding)
+    for group in ("family", "former", "citizens"):
+        if getattr(plan, f"include_{group}") and readable_count(getattr(plan, f"{group}_count")) is None:
+            fields.append(f"{group}_count")
+    if readable_count(plan.claims_deadline_days, MAX_CLAIMS_DEADLINE_DAYS) is None:
+        fields.append("claims_deadline_days")
+    fields += [
+        f"items.{item.service_code}"
+        for item in plan.items
+        if readable_amount(item.price) is None or readable_amount(item.quantity, MAX_QUANTITY) is None
+    ]
+    return tuple(fields)
+
+
+def _count_if(included: bool, value) -> int | None:
+    return stored_count(value) if included else None
 
 
 def shared_value(plan: Plan) -> WelfarePlan:
@@ -64,9 +120,9 @@ def shared_value(plan: Plan) -> WelfarePlan:
         needs=tuple(plan.needs),
         territory=Territory(tuple(plan.territory_municipalities), tuple(plan.territory_provinces)),
         categories=category_values(plan.categories),
-        family_count=plan.family_count if plan.include_family else None,
-        former_count=plan.former_count if plan.include_former else None,
-        citizens_count=plan.citizens_count if plan.include_citizens else None,
+        family_count=_count_if(plan.include_family, plan.family_count),
+        former_count=_count_if(plan.include_former, plan.former_count),
+        citizens_count=_count_if(plan.include_citizens, plan.citizens_count),
         funding=funding_values(plan.funding),
         basket=tuple(
             BasketItem(
@@ -74,9 +130,9 @@ def shared_value(plan: Plan) -> WelfarePlan:
                 name=item.name,
                 provider=item.provider_name,
                 need_area=item.need_area,
-                price=Decimal(item.price),
+                price=stored_amount(item.price),
                 unit=item.unit,
-                quantity=Decimal(item.quantity),
+                quantity=stored_amount(item.quantity, MAX_QUANTITY),
                 beneficiary_group=BeneficiaryGroup(item.beneficiary_group),
                 beneficiary_groups=tuple(item.beneficiary_groups),
                 delivery_modes=tuple(item.delivery_modes),
@@ -89,7 +145,7 @@ def shared_value(plan: Plan) -> WelfarePlan:
         steering_committee=plan.steering_committee,
         new_hires_rule=NewHiresRule(plan.new_hires_rule),
         unused_credit_rule=UnusedCreditRule(plan.unused_credit_rule),
-        claims_deadline_days=plan.claims_deadline_days,
+        claims_deadline_days=stored_count(plan.claims_deadline_days, MAX_CLAIMS_DEADLINE_DAYS),
         usage_notes=plan.usage_notes,
         firm_name=firm.legal_name if firm else "",
         firm_vat_number=firm.vat_number if firm else "",
@@ -97,4 +153,5 @@ def shared_value(plan: Plan) -> WelfarePlan:
         version=plan.version,
         status=plan.status,
         agreement_reference=plan.agreement_reference or "",
+        unreadable=unreadable_fields(plan),
     )

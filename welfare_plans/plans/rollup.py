@@ -12,10 +12,18 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..domain.network import MemberAnnex, MemberChoice
-from ..domain.plan import WelfarePlan
+from ..domain.plan import MAX_QUANTITY, WelfarePlan, readable_amount, readable_count
 from ..models import Firm, MemberPart, Plan
 from ..networks import counted_parts, part_of
-from .mapping import category_values, funding_values, municipality_label, shared_value
+from .mapping import (
+    category_values,
+    funding_values,
+    municipality_label,
+    shared_value,
+    stored_amount,
+    stored_count,
+    unreadable_rows,
+)
 
 
 def annex(plan: Plan, part: MemberPart | None, firm: Firm | None = None) -> MemberAnnex:
@@ -34,17 +42,31 @@ def annex(plan: Plan, part: MemberPart | None, firm: Firm | None = None) -> Memb
                 name=item.name,
                 provider=item.provider_name,
                 need_area=item.need_area,
-                price=Decimal(item.price),
+                price=stored_amount(item.price),
                 unit=item.unit,
                 opted_in=bool(choice is not None and choice.opted_in),
-                people=choice.people if choice is not None else 0,
-                quantity=Decimal(choice.quantity) if choice is not None else Decimal("0"),
+                people=stored_count(choice.people) if choice is not None else 0,
+                quantity=stored_amount(choice.quantity, MAX_QUANTITY) if choice is not None else Decimal("0"),
             )
             for item in plan.items
             for choice in [choices.get(item.service_code)]
         ),
         started=part is not None,
+        unreadable=_unreadable_part(part),
     )
+
+
+def _unreadable_part(part: MemberPart | None) -> tuple[str, ...]:
+    """The fields of a member's part whose stored values no plan can hold (they read as zero)."""
+    if part is None:
+        return ()
+    fields = unreadable_rows(part.categories, part.funding)
+    if any(
+        readable_count(choice.people) is None or readable_amount(choice.quantity, MAX_QUANTITY) is None
+        for choice in part.choices
+    ):
+        fields.append("choices")
+    return tuple(fields)
 
 
 def annexes(plan: Plan) -> tuple[MemberAnnex, ...]:
@@ -93,6 +115,7 @@ def joint_value(plan: Plan) -> WelfarePlan:
         ),
         firm_name=plan.network.coordinating_body,
         annexes=members,
+        unreadable=tuple(dict.fromkeys(shared.unreadable + tuple(f for m in members for f in m.unreadable))),
         **_network_fields(plan),
     )
 
@@ -114,6 +137,7 @@ def member_value(plan: Plan, member: MemberAnnex) -> WelfarePlan:
         firm_name=member.firm_name,
         firm_vat_number=member.vat_number,
         firm_municipality=member.municipality,
+        unreadable=tuple(dict.fromkeys(shared.unreadable + member.unreadable)),
         **_network_fields(plan),
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, redirect, render_template, request, url_for
-from flask_babel import format_currency, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -63,8 +62,6 @@ def init_app(app: Flask) -> None:
     labels.register(app)
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["plan_kind"] = kind_of  # templates ask the plan's kind, never what owns it
-    app.jinja_env.filters["euro"] = lambda amount: format_currency(amount, "EUR")
-    app.jinja_env.filters["decimal"] = format_decimal
 
 
 def url_with(**changes) -> str:

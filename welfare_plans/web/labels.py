@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import current_app
-from flask_babel import format_date, format_datetime, format_decimal, gettext
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 
 from .. import labels as core_labels
@@ -59,10 +59,34 @@ SIZE_CLASSES = {
 }
 
 
+LARGEST_SHOWN = Decimal("1e16")  # totals of a plan stay far below; anything larger is no amount of a plan
+NOT_A_NUMBER = "—"
+
+
+def _showable(amount) -> bool:
+    """Whether a number can be written out: finite and of a size a plan's totals can reach (a stored value
+    no plan can hold, infinite or of a million digits, is shown as a dash, never formatted)."""
+    if isinstance(amount, Decimal):
+        return amount.is_finite() and abs(amount) < LARGEST_SHOWN
+    return isinstance(amount, int) and abs(amount) < LARGEST_SHOWN
+
+
+def euro(amount) -> str:
+    """An amount in euro, the way the page's language writes it."""
+    return format_currency(amount, "EUR") if _showable(amount) else NOT_A_NUMBER
+
+
+def decimal_text(number) -> str:
+    """A number (a quantity), the way the page's language writes it."""
+    return format_decimal(number) if _showable(number) else NOT_A_NUMBER
+
+
 def message_text(message: str, params: dict) -> str:
     """A message of the domain in the page's language, amounts written the way that language writes them."""
     params = {
-        key: format_decimal(value, format="#,##0.00") if isinstance(value, Decimal) else value
+        key: (format_decimal(value, format="#,##0.00") if _showable(value) else NOT_A_NUMBER)
+        if isinstance(value, Decimal)
+        else value
         for key, value in params.items()
     }
     return format_message(message, params, gettext)
@@ -98,6 +122,8 @@ def page_panels(plan, page: str) -> list:
 def register(app) -> None:
     core_labels.init_app(app, need_areas)
     app.jinja_env.filters["date_format"] = format_date
+    app.jinja_env.filters["euro"] = euro
+    app.jinja_env.filters["decimal"] = decimal_text
     app.jinja_env.filters["datetime_format"] = lambda value: format_datetime(value, "short")
     app.jinja_env.globals.update(
         status_label=lambda code: PLAN_STATUSES.get(code, code),

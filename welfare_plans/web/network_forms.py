@@ -6,18 +6,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..domain.network import NetworkKind
-from .fields import AmountField, options, validate_unique_names, validate_vat
+from ..domain.plan import MAX_QUANTITY
+from .fields import AmountField, CountField, RowList, options, validate_unique_names, validate_vat
 from .plan_forms import CategoryRow, FundingRow, TerritoryField
 
 NETWORK_KINDS = {
@@ -70,13 +69,13 @@ class PartCategoryRow(CategoryRow):
 class ChoiceRow(Form):
     service_code = HiddenField()
     opted_in = BooleanField(_l("We offer it"))
-    people = IntegerField(_l("People expected"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
-    quantity = AmountField(_l("Quantity"), validators=[Optional(), NumberRange(min=0)])
+    people = CountField(_l("People expected"), validators=[Optional()])
+    quantity = AmountField(_l("Quantity"), validators=[Optional(), NumberRange(min=0)], maximum=MAX_QUANTITY)
 
 
 class PartForm(FlaskForm):
-    categories = FieldList(FormField(PartCategoryRow), min_entries=1)
-    funding = FieldList(FormField(FundingRow), min_entries=1)
-    choices = FieldList(FormField(ChoiceRow))
+    categories = RowList(FormField(PartCategoryRow), min_entries=1)
+    funding = RowList(FormField(FundingRow), min_entries=1)
+    choices = RowList(FormField(ChoiceRow))
 
     validate_categories = validate_unique_names

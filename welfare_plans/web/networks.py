@@ -1,33 +1,25 @@
-"""Networks of firms: creating one, inviting firms, answering, leaving, the sharing policy, joint plans,
-each member firm's part, the pooled demand and the annexes."""
+"""Networks of firms: creating one, inviting firms, answering, leaving, the sharing policy, joint plans.
+Each member firm's part, the pooled demand and the annexes are in :mod:`.parts`."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import documents, jobs, networks
+from .. import networks
 from .. import plans as plan_service
-from ..catalog import services_by_need_area
 from ..db import db_session
-from ..domain.network import demand_by_need_area, pooled_demand
-from ..domain.plan import CategoryBudget
-from ..domain.territory import gazetteer
-from ..i18n import current_language
 from ..models import Firm
-from ..plugins import get_plugins
-from .access import firm_for, network_for, part_for, plan_for
-from .labels import message_text, need_areas
-from .network_forms import InviteFirmForm, NetworkForm, PartForm
+from . import parts
+from .access import firm_for, network_for
+from .labels import message_text
+from .network_forms import InviteFirmForm, NetworkForm
 from .plan_forms import ActionForm, NewPlanForm, split_places, territory_text
-from .wizard_steps import funding_rows
 
 bp = Blueprint("networks", __name__, url_prefix="/networks")
-parts_bp = Blueprint("parts", __name__, url_prefix="/plans")
+parts_bp = parts.bp  # a member's part of a joint plan: see .parts
 
 
 def _flash_error(error: networks.NetworkError) -> None:
@@ -230,137 +222,3 @@ def new_plan(network_id: int):
         help=_("You compose the shared parts: basics, the shared basket, governance and partners. "
                "Each member firm then fills in its own part."),
     )  # fmt: skip
-
-
-# -- a member's part of a joint plan -------------------------------------------------------------------------
-def _part_form(plan, part, firm):
-    """The part's form; a part not started yet begins with the firm's worker categories."""
-    categories = part.categories if part else firm.categories
-    choices = {choice.service_code: choice for choice in part.choices} if part else {}
-    return PartForm(
-        data={
-            "categories": [
-                {"name": c.name, "headcount": c.headcount, "included": getattr(c, "included", True),
-                 "credit_per_worker": getattr(c, "credit_per_worker", None)}
-                for c in categories
-            ] or [{"name": "", "headcount": 0, "included": True}],
-            "funding": [{"kind": f.kind, "amount": f.amount, "note": f.note} for f in (part.funding if part else [])]
-            or [{"kind": "employer", "amount": None, "note": ""}],
-            "choices": [
-                {"service_code": item.service_code,
-                 "opted_in": bool(choices.get(item.service_code) and choices[item.service_code].opted_in),
-                 "people": choices[item.service_code].people if item.service_code in choices else None,
-                 "quantity": choices[item.service_code].quantity if item.service_code in choices else None}
-                for item in plan.items
-            ],
-        }
-    )  # fmt: skip
-
-
-def _part_values(form) -> dict:
-    """What the part's form says, as :func:`networks.save_part` takes it."""
-    return {
-        "categories": [
-            CategoryBudget(row.name.data.strip(), row.headcount.data or 0, row.included.data,
-                           row.credit_per_worker.data or Decimal("0"))
-            for row in (entry.form for entry in form.categories)
-            if row.name.data and row.name.data.strip()
-        ],
-        "funding": funding_rows(form.funding),
-        "choices": {
-            row.form.service_code.data: networks.PartChoiceInput(
-                row.form.opted_in.data, row.form.people.data or 0, row.form.quantity.data or Decimal("0"))
-            for row in form.choices
-        },
-    }  # fmt: skip
-
-
-@parts_bp.route("/<int:plan_id>/parts/<int:firm_id>", methods=["GET", "POST"])
-def part(plan_id: int, firm_id: int):
-    plan, firm, part = part_for(plan_id, firm_id, write=request.method == "POST")
-    editable = networks.can_edit_part(current_user, plan, firm.id)
-    form = _part_form(plan, part, firm) if request.method == "GET" else PartForm()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            part = networks.save_part(db_session(), plan, firm, current_user, **_part_values(form))
-            plan_service.record_change(db_session(), plan, current_user, f"part:{firm.id}", {})
-            db_session().commit()
-            if "add_row" in request.form:
-                return redirect(
-                    url_for("parts.part", plan_id=plan.id, firm_id=firm.id, rows=request.form["add_row"])
-                    + "#rows"
-                )
-            flash(_("Your part is saved. The network's totals include it."), "success")
-            return redirect(url_for("parts.part", plan_id=plan.id, firm_id=firm.id))
-        flash(_("Nothing was saved: correct the fields marked below."), "danger")
-    elif request.args.get("rows") == "categories":
-        form.categories.append_entry()
-    elif request.args.get("rows") == "funding":
-        form.funding.append_entry()
-    items = {item.service_code: item for item in plan.items}
-    member = plan_service.annex(plan, part, firm)
-    problems = []
-    if part is not None:
-        problems = plan_service.check_plan(get_plugins(current_app), plan_service.member_value(plan, member))
-    return render_template(
-        "networks/part.html",
-        plan=plan,
-        firm=firm,
-        part=part,
-        form=form,
-        editable=editable,
-        annex=member,
-        choice_rows=[(items.get(row.form.service_code.data), row) for row in form.choices],
-        problems=problems,
-    )
-
-
-@parts_bp.get("/<int:plan_id>/parts/<int:firm_id>/annex.pdf")
-def annex(plan_id: int, firm_id: int):
-    plan, firm, part = part_for(plan_id, firm_id)
-    language = request.args.get("lang", current_language())
-    if language not in documents.LANGUAGES:
-        abort(404)
-    domain = plan_service.to_domain(plan)
-    path = documents.cached_annex(current_app._get_current_object(), domain, firm.vat_number, language)
-    return send_file(path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
-                     download_name=documents.annex_filename(domain, firm.legal_name, language))  # fmt: skip
-
-
-@parts_bp.get("/<int:plan_id>/demand")
-def demand(plan_id: int):
-    """What the member firms together expect of each service and need area, to negotiate with providers."""
-    plan = plan_for(plan_id)
-    if not plan_service.kind_of(plan).has_member_parts:
-        abort(404)
-    domain = plan_service.to_domain(plan)
-    services = pooled_demand(domain.basket, domain.annexes)
-    places = gazetteer()
-    territory = [p for p in (
-        [places.municipality(code) for code in plan.territory_municipalities]
-        + [places.province(code) for code in plan.territory_provinces]
-    ) if p is not None]  # fmt: skip
-    available = services_by_need_area(db_session(), territory)
-    return render_template(
-        "networks/demand.html",
-        plan=plan,
-        domain=domain,
-        services=services,
-        areas=demand_by_need_area(services, domain.annexes),
-        unchosen=[row for row in services if row.firms == 0],
-        uncovered=[area for area in need_areas() if not available.get(area.code)],
-        members=len(domain.annexes),
-    )
-
-
-@parts_bp.post("/<int:plan_id>/annexes")
-def prepare_annexes(plan_id: int):
-    """Render the joint document and every member's annex in the background, in both languages."""
-    plan = plan_for(plan_id)
-    kind = plan_service.kind_of(plan)
-    if not kind.has_member_parts or not kind.sees_everything(current_user, plan):
-        abort(404)
-    _checked_action()
-    job = jobs.submit(current_app._get_current_object(), "render_annexes", {"plan_id": plan.id, "languages": ["it", "en"]},
-                      user_id=current_user.id, **kind.owner_scope(plan))  # fmt: skip
-    return redirect(url_for("jobs.show", job_id=job.id))

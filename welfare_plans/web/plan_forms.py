@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    FieldList,
     Form,
     FormField,
     HiddenField,
@@ -20,9 +19,24 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..domain.plan import FundingKind, LegalBasis, NewHiresRule, PartnerKind, UnusedCreditRule
+from ..domain.plan import (
+    MAX_QUANTITY,
+    FundingKind,
+    LegalBasis,
+    NewHiresRule,
+    PartnerKind,
+    UnusedCreditRule,
+)
 from ..domain.territory import Municipality, gazetteer
-from .fields import AmountField, MultiCheckboxField, options, validate_unique_names
+from .fields import (
+    AmountField,
+    CountField,
+    MultiCheckboxField,
+    RowIdField,
+    RowList,
+    options,
+    validate_unique_names,
+)
 
 LEGAL_BASES = {
     LegalBasis.REGULATION_VOLUNTARY: _l("Company regulation, voluntary (revocable)"),
@@ -91,13 +105,22 @@ class TerritoryField(TextAreaField):
             )
 
 
+EARLIEST_PERIOD, LATEST_PERIOD = date(2000, 1, 1), date(2199, 12, 31)
+
+
+def validate_period_date(form, field) -> None:
+    """A plan's period lies between 2000 and 2199: a year later (next year's copy) is still a date."""
+    if field.data and not EARLIEST_PERIOD <= field.data <= LATEST_PERIOD:
+        raise ValidationError(_l("Write a date between the years 2000 and 2199."))
+
+
 class BasicsForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     fiscal_year = IntegerField(
         _l("Fiscal year"), validators=[InputRequired(), NumberRange(min=2020, max=2100)]
     )
-    period_start = DateField(_l("Starts on"), validators=[InputRequired()])
-    period_end = DateField(_l("Ends on"), validators=[InputRequired()])
+    period_start = DateField(_l("Starts on"), validators=[InputRequired(), validate_period_date])
+    period_end = DateField(_l("Ends on"), validators=[InputRequired(), validate_period_date])
     legal_basis = SelectField(_l("Legal basis"), validators=[Optional()])
     agreement_reference = StringField(
         _l("Agreement or regulation referred to"),
@@ -119,35 +142,29 @@ class BasicsForm(FlaskForm):
 
 
 class CategoryRow(Form):
+    row_id = RowIdField()  # the category's id: a row changes the category it was built from
     name = StringField(_l("Category"), validators=[Optional(), Length(max=120)])
-    headcount = IntegerField(
-        _l("Workers"), validators=[Optional(), NumberRange(min=0, max=1_000_000)], default=0
-    )
+    headcount = CountField(_l("Workers"), validators=[Optional()], default=0)
     included = BooleanField(_l("Included"), default=True)
 
 
 class BeneficiariesForm(FlaskForm):
-    categories = FieldList(FormField(CategoryRow), min_entries=1)
+    categories = RowList(FormField(CategoryRow), min_entries=1)
     open_to_member_employees = BooleanField(
         _l("Open the services to the employees of every member firm, whichever firm funds them")
     )
     include_family = BooleanField(_l("Family members of the workers"))
-    family_count = IntegerField(
-        _l("How many family members"), validators=[Optional(), NumberRange(min=0)], default=0
-    )
+    family_count = CountField(_l("How many family members"), validators=[Optional()], default=0)
     include_former = BooleanField(_l("Former employees"))
-    former_count = IntegerField(
-        _l("How many former employees"), validators=[Optional(), NumberRange(min=0)], default=0
-    )
+    former_count = CountField(_l("How many former employees"), validators=[Optional()], default=0)
     include_citizens = BooleanField(_l("Citizens of the territory"))
-    citizens_count = IntegerField(
-        _l("How many citizens"), validators=[Optional(), NumberRange(min=0)], default=0
-    )
+    citizens_count = CountField(_l("How many citizens"), validators=[Optional()], default=0)
 
     validate_categories = validate_unique_names
 
 
 class CreditRow(Form):
+    category_id = RowIdField()  # the credit is the category's with this id, wherever it now stands
     credit_per_worker = AmountField(
         _l("Welfare credit per worker (euro)"), validators=[Optional(), NumberRange(min=0)]
     )
@@ -162,23 +179,24 @@ class FundingRow(Form):
 
 
 class BudgetForm(FlaskForm):
-    credits = FieldList(FormField(CreditRow))
-    funding = FieldList(FormField(FundingRow), min_entries=1)
+    credits = RowList(FormField(CreditRow))
+    funding = RowList(FormField(FundingRow), min_entries=1)
 
 
 class ItemRow(Form):
     item_id = HiddenField()
-    quantity = AmountField(_l("Quantity"), validators=[Optional(), NumberRange(min=0)])
+    quantity = AmountField(_l("Quantity"), validators=[Optional(), NumberRange(min=0)], maximum=MAX_QUANTITY)
     budget = AmountField(_l("or budget (euro)"), validators=[Optional(), NumberRange(min=0)])
     beneficiary_group = SelectField(_l("For"), validate_choice=False)
     remove = BooleanField(_l("Remove"))
 
 
 class BasketForm(FlaskForm):
-    items = FieldList(FormField(ItemRow))
+    items = RowList(FormField(ItemRow))
 
 
 class PartnerRow(Form):
+    row_id = RowIdField()  # the partner's id: a row changes the partner it was built from
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     kind = SelectField(
         _l("Kind"), choices=options((kind.value, label) for kind, label in PARTNER_KINDS.items())
@@ -194,7 +212,7 @@ class GovernanceForm(FlaskForm):
         description=_l("Who sits on it, how often it meets, what it decides"),
         render_kw={"rows": 4},
     )
-    partners = FieldList(FormField(PartnerRow), min_entries=1)
+    partners = RowList(FormField(PartnerRow), min_entries=1)
     new_hires_rule = SelectField(
         _l("Workers hired during the period get"),
         choices=options((rule.value, label) for rule, label in NEW_HIRES_RULES.items()),

@@ -21,13 +21,13 @@ from .. import documents, jobs, networks
 from .. import plans as plan_service
 from ..charts import SVG_CSP, bar_chart
 from ..db import db_session
-from ..domain import N_
 from ..i18n import current_language
 from ..plugins import get_plugins
 from .access import can_edit, can_edit_plan, firm_for, plan_for, sees_all_parts
 from .cache import page_cache
+from .changes import change_label
 from .labels import BENEFICIARY_GROUPS, need_area_label
-from .plan_forms import FUNDING_KINDS, ActionForm, DuplicateForm, NewPlanForm
+from .plan_forms import ActionForm, DuplicateForm, NewPlanForm
 from .wizard import step_of
 from .wizard_steps import wizard_steps
 
@@ -219,6 +219,7 @@ def _act(plan_id: int, action) -> Response:
     try:
         result = action(plan)
     except plan_service.LifecycleError as error:
+        db_session().rollback()  # nothing of a refused action stays, nor the plan held
         flash(_(str(error)), "danger")
         return redirect(url_for("plans.overview", plan_id=plan.id))
     db_session().commit()
@@ -228,8 +229,11 @@ def _act(plan_id: int, action) -> Response:
 @bp.post("/<int:plan_id>/finalise")
 def finalise(plan_id: int):
     def action(plan):
-        problems = plan_service.check_plan(get_plugins(current_app), plan_service.to_domain(plan))
-        plan_service.finalise(db_session(), plan, current_user, problems)
+        def check(taken):  # the plan as it is once this request holds it: what is checked becomes final
+            return plan_service.check_plan(get_plugins(current_app), plan_service.to_domain(taken))
+
+        revision = request.form.get("revision", type=int)  # the one the page showed
+        plan_service.finalise(db_session(), plan, current_user, check=check, revision=revision)
         flash(_("The plan is final: it can now be signed and handed to workers."), "success")
 
     return _act(plan_id, action)
@@ -289,33 +293,3 @@ def compare(plan_id: int):
     other = plan_for(request.args.get("with", type=int) or 0)
     rows = plan_service.diff(plan_service.snapshot(other), plan_service.snapshot(plan))
     return render_template("plans/compare.html", plan=plan, other=other, rows=rows, label=change_label)
-
-
-# what a row of the plan (a category, a basket item) says, beside the fields each wizard step declares
-ROW_LABELS = {
-    "headcount": N_("Workers"),
-    "credit_per_worker": N_("Welfare credit per worker (euro)"),
-    "quantity": N_("Quantity"),
-    "price": N_("Price"),
-    "beneficiary_group": N_("For"),
-}
-
-
-def _label(key: str) -> str:
-    label = wizard_steps().labels().get(key)
-    return str(label) if label is not None else _(ROW_LABELS.get(key, key))
-
-
-def change_label(key: str) -> str:
-    """A snapshot key in words: ``category[Operai].headcount`` reads "Operai: Workers"."""
-    if "[" in key:
-        kind, rest = key.split("[", 1)
-        name, _sep, attribute = rest.partition("]")
-        attribute = attribute.lstrip(".")
-        subject = {"funding": _("Funding"), "partner": _("Partner")}.get(kind, name)
-        if kind == "funding":
-            return f"{subject}: {FUNDING_KINDS.get(name, name)}"
-        if kind == "partner":
-            return f"{subject}: {name}"
-        return f"{subject}: {_label(attribute)}"
-    return _label(key)

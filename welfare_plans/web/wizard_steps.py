@@ -115,6 +115,12 @@ def _strip(text: str | None) -> str:
     return (text or "").strip()
 
 
+def row_id(text: str | None) -> int | None:
+    """The id a row of a form names (a hidden field), or None for a new row or anything that is no id."""
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) < 16 else None
+
+
 # -- basics ------------------------------------------------------------------------------------------------
 def _basics_form(plan: Plan, kind: PlanKind) -> FlaskForm:
     form = BasicsForm(
@@ -156,7 +162,8 @@ def _beneficiaries_form(plan: Plan, kind: PlanKind) -> FlaskForm:
     return BeneficiariesForm(
         data={
             "categories": [
-                {"name": c.name, "headcount": c.headcount, "included": c.included} for c in plan.categories
+                {"row_id": str(c.id), "name": c.name, "headcount": c.headcount, "included": c.included}
+                for c in plan.categories
             ]
             or [{"name": "", "headcount": 0, "included": True}],
             "open_to_member_employees": plan.open_to_member_employees,
@@ -176,11 +183,14 @@ def _beneficiaries_apply(plan: Plan, form: FlaskForm, kind: PlanKind) -> None:
         composing.set_categories(
             plan,
             (
-                CategoryBudget(
-                    _strip(row.form.name.data),
-                    row.form.headcount.data or 0,
-                    row.form.included.data,
-                    Decimal("0"),
+                (
+                    row_id(row.form.row_id.data),
+                    CategoryBudget(
+                        _strip(row.form.name.data),
+                        row.form.headcount.data or 0,
+                        row.form.included.data,
+                        Decimal("0"),
+                    ),
                 )
                 for row in form.categories
                 if _strip(row.form.name.data)
@@ -196,7 +206,11 @@ def _beneficiaries_apply(plan: Plan, form: FlaskForm, kind: PlanKind) -> None:
 def _budget_form(plan: Plan, kind: PlanKind) -> FlaskForm:
     return BudgetForm(
         data={
-            "credits": [{"credit_per_worker": c.credit_per_worker} for c in plan.categories if c.included],
+            "credits": [
+                {"category_id": str(c.id), "credit_per_worker": c.credit_per_worker}
+                for c in plan.categories
+                if c.included
+            ],
             "funding": [{"kind": f.kind, "amount": f.amount, "note": f.note} for f in plan.funding]
             or [{"kind": "employer", "amount": None, "note": ""}],
         }
@@ -214,13 +228,25 @@ def funding_rows(rows) -> list[FundingSource]:
 
 def _budget_apply(plan: Plan, form: FlaskForm, kind: PlanKind) -> None:
     if kind.applies("credits"):
-        composing.set_credits(plan, [row.form.credit_per_worker.data for row in form.credits])
+        composing.set_credits(
+            plan,
+            {
+                category_id: row.form.credit_per_worker.data
+                for row in form.credits
+                if (category_id := row_id(row.form.category_id.data)) is not None
+            },
+        )
     composing.set_funding(plan, funding_rows(form.funding))
 
 
 def _budget_context(plan: Plan, form: FlaskForm, domain: WelfarePlan) -> dict:
-    included = [c for c in plan.categories if c.included]
-    return {"credit_rows": list(zip(included, form.credits, strict=False)), "domain": domain}
+    """Each credit row beside the category it names (by id; a row of a category gone meanwhile is left out)."""
+    included = {c.id: c for c in plan.categories if c.included}
+    rows = [(included.get(row_id(row.form.category_id.data)), row) for row in form.credits]
+    return {
+        "credit_rows": [(category, row) for category, row in rows if category is not None],
+        "domain": domain,
+    }
 
 
 # -- basket ------------------------------------------------------------------------------------------------
@@ -294,7 +320,13 @@ def _governance_form(plan: Plan, kind: PlanKind) -> FlaskForm:
             "claims_deadline_days": plan.claims_deadline_days,
             "usage_notes": plan.usage_notes,
             "partners": [
-                {"name": p.name, "kind": p.kind, "role": p.role, "signatory": p.signatory}
+                {
+                    "row_id": str(p.id),
+                    "name": p.name,
+                    "kind": p.kind,
+                    "role": p.role,
+                    "signatory": p.signatory,
+                }
                 for p in plan.partners
             ]
             or [{"name": "", "kind": "union", "role": "", "signatory": False}],
@@ -311,8 +343,9 @@ def _governance_apply(plan: Plan, form: FlaskForm, kind: PlanKind) -> None:
     composing.set_partners(
         plan,
         (
-            Partner(_strip(row.form.name.data), PartnerKind(row.form.kind.data), row.form.role.data or "",
-                    row.form.signatory.data)
+            (row_id(row.form.row_id.data),
+             Partner(_strip(row.form.name.data), PartnerKind(row.form.kind.data), row.form.role.data or "",
+                     row.form.signatory.data))
             for row in form.partners
             if _strip(row.form.name.data)
         ),
