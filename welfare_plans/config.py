@@ -25,6 +25,7 @@ DEFAULTS = {
     "JOB_MAX_TASKS_PER_CHILD": 100,  # documents a worker process renders before it is replaced (memory)
     "CELERY_VISIBILITY_TIMEOUT": 3600,  # seconds before a dead worker's task is delivered again
     "PAGE_CACHE_SIZE": 256,  # rendered plan overviews kept per process; 0 turns the cache off
+    "PAGE_CACHE_BYTES": 32 * 1024 * 1024,  # and the memory they may take per process, in bytes
     "DOCUMENTS_DIR": None,  # None means: instance/documents (rendered plan documents, a cache)
     "PLUGINS_ALLOWED": None,
     "PLUGINS_BLOCKED": [],

@@ -1,4 +1,7 @@
-"""Languages: Italian by default, English complete. The choice is made with ``?lang=`` and remembered."""
+"""Languages: Italian by default, English complete. The choice is made with ``?lang=`` and remembered.
+
+On a view marked :func:`document_language` (a PDF), ``?lang=`` is the document's language only: asking for
+the English document does not switch the pages to English."""
 
 from __future__ import annotations
 
@@ -18,9 +21,18 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages, default=current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def document_language(view):
+    """Mark a view whose ``?lang=`` chooses the language of the document it serves, not of the pages."""
+    view.document_language = True
+    return view
+
+
 def remember_language() -> None:
     lang = request.args.get("lang")
-    if lang in current_app.config["LANGUAGES"]:
+    if lang not in current_app.config["LANGUAGES"]:
+        return
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if not getattr(view, "document_language", False):
         session["lang"] = lang
 
 

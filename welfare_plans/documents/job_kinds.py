@@ -25,12 +25,17 @@ EXTENSION_KEY = "welfare_plans.documents"
 
 
 def owner_access(user: Any, job: Job) -> JobAccess:
-    """Who may see a document job and retry it: a network's job, its coordinators; a firm's job, the
-    firm's people see it and its HR managers retry it. A job of neither (the command line's) is nobody's."""
+    """Who may see a document job and retry it: a network's job, its coordinators, and the members who see
+    every part of its plan (they may ask for that plan's document, which sends them here); a firm's job,
+    the firm's people see it and its HR managers retry it. A job of neither (the command line's) is nobody's."""
     if job.network_id is not None:
-        network = get_db().session().get(Network, job.network_id)
+        session = get_db().session()
+        network = session.get(Network, job.network_id)
         coordinator = network is not None and networks.is_coordinator(user, network)
-        return JobAccess(may_see=coordinator, may_retry=coordinator)
+        plan_id = (job.params or {}).get("plan_id") if isinstance(job.params, dict) else None
+        plan = session.get(Plan, plan_id) if isinstance(plan_id, int) and network is not None else None
+        sees_plan = plan is not None and plan.network_id == network.id and networks.sees_all_parts(user, plan)
+        return JobAccess(may_see=coordinator or sees_plan, may_retry=coordinator)
     if job.firm_id is not None:
         role = user.role_in(job.firm_id)
         return JobAccess(may_see=role is not None, may_retry=role == HR_MANAGER)

@@ -77,21 +77,43 @@ def plan_role(user, plan: Plan) -> str | None:
     return None
 
 
-def sees_all_parts(user, plan: Plan) -> bool:
-    """Whether the user sees every member's part of a joint plan (and what names them: its problems, its
-    document with every annex): its coordinators, and its members while the sharing policy is in force."""
-    return is_coordinator(user, plan.network) or (
-        plan.network.sharing_in_force and plan_role(user, plan) == "member"
+def shares_part(network: Network, firm_id: int) -> bool:
+    """Whether the firm's parts are shown to the other members: it is an active member that agreed to the
+    sharing policy in force. A firm that never agreed, or left (leaving withdraws the agreement), is not
+    shown, in a draft or a final plan alike, whatever the remaining members agreed."""
+    member = membership(network, firm_id)
+    return (
+        network.sharing_in_force
+        and member is not None
+        and member.status == "active"
+        and member.agrees_to_share
     )
 
 
+def _shares_with(user, plan: Plan) -> bool:
+    """Whether the user is a member of the plan whose own firm shares its part: sharing is mutual."""
+    return plan_role(user, plan) == "member" and any(
+        shares_part(plan.network, firm_id) for firm_id in user.firm_ids
+    )
+
+
+def sees_all_parts(user, plan: Plan) -> bool:
+    """Whether the user sees every member's part of a joint plan (and what names them: its problems, its
+    document with every annex): its coordinators; its members whose firm shares, while every firm with a
+    part in the plan agreed to the sharing policy in force."""
+    if is_coordinator(user, plan.network):
+        return True
+    return _shares_with(user, plan) and all(shares_part(plan.network, p.firm_id) for p in counted_parts(plan))
+
+
 def can_see_part(user, plan: Plan, firm_id: int) -> bool:
-    """Coordinators see every part; a member firm its own; other members' only while sharing is in force."""
+    """Coordinators see every part; a member firm its own; another firm's only when both agreed to the
+    sharing policy in force."""
     if is_coordinator(user, plan.network):
         return True
     if firm_id in user.firm_ids:
         return plan_role(user, plan) is not None
-    return plan_role(user, plan) == "member" and plan.network.sharing_in_force
+    return shares_part(plan.network, firm_id) and _shares_with(user, plan)
 
 
 def can_edit_part(user, plan: Plan, firm_id: int) -> bool:

@@ -14,6 +14,7 @@ from ..accounts import SignedInUser, signed_in_user
 from ..db import db_session
 from ..plans import kind_of
 from . import admin, auth, catalog, firms, health, jobs, labels, networks, plans, wizard, wizard_steps
+from .hardening import private_cache, refuse_nul_characters
 from .security import public, require_login, security_headers
 
 
@@ -32,8 +33,10 @@ def init_app(app: Flask) -> None:
         user = signed_in_user(db_session(), int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.is_active else None
 
+    app.before_request(refuse_nul_characters)
     app.before_request(require_login)
     app.after_request(security_headers)
+    app.after_request(private_cache)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(catalog.bp)

@@ -92,30 +92,29 @@ class CountField(IntegerField):
 
 
 class RowList(FieldList):
-    """Rows of a form (worker categories, funding sources, partners...) that refuses more than
-    ``max_entries`` rows, with a message, instead of dropping the rest silently as ``FieldList`` does."""
+    """Rows of a form (worker categories, funding sources, partners...) that refuses more than ``limit``
+    rows, with a message, instead of dropping the rest silently as ``FieldList`` does. "Add a row" adds
+    none beyond the limit (:meth:`can_add_row`), so a form as the page shows it always fits."""
 
-    def __init__(self, unbound_field, label=None, validators=None, max_entries: int = MAX_ROWS, **kwargs):
-        super().__init__(unbound_field, label, validators, max_entries=max_entries, **kwargs)
+    def __init__(self, unbound_field, label=None, validators=None, limit: int = MAX_ROWS, **kwargs):
+        super().__init__(unbound_field, label, validators, max_entries=limit, **kwargs)
+        self.limit = limit
         self.too_many = False
 
     def process(self, formdata, data=unset_value, extra_filters=None):
-        self.too_many = bool(formdata) and self._submitted_rows(formdata) > self.max_entries
+        self.too_many = bool(formdata) and len(set(self._extract_indices(self.name, formdata))) > self.limit
         super().process(formdata, data, extra_filters)
-
-    def _submitted_rows(self, formdata) -> int:
-        return len(set(self._extract_indices(self.name, formdata)))
 
     def validate(self, form, extra_validators=()):
         valid = super().validate(form, extra_validators)
         if self.too_many:
-            self.errors.append(gettext("At most %(count)d rows.", count=self.max_entries))
+            self.errors.append(gettext("At most %(count)d rows.", count=self.limit))
             return False
         return valid
 
     def can_add_row(self) -> bool:
         """Whether "add a row" may add one more."""
-        return len(self.entries) < self.max_entries
+        return len(self.entries) < self.limit
 
 
 def flag_stored_values(form) -> None:

@@ -7,14 +7,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, Form, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..db import db_session
 from ..domain.territory import Municipality, gazetteer
 from ..models import WorkerCategory
 from .access import can_edit, firm_for
-from .fields import options, validate_unique_names, validate_vat
+from .fields import RowList, options, validate_unique_names, validate_vat
 from .labels import SIZE_CLASSES
 
 bp = Blueprint("firms", __name__, url_prefix="/firms")
@@ -58,7 +58,7 @@ class FirmForm(FlaskForm):
         description=_l("For example: CCNL Metalmeccanica industria"),
     )
     has_union_representation = BooleanField(_l("There is union representation in the firm (RSU or RSA)"))
-    categories = FieldList(FormField(CategoryRow), min_entries=1)
+    categories = RowList(FormField(CategoryRow), min_entries=1)
 
     validate_categories = validate_unique_names
 
@@ -117,7 +117,7 @@ def profile(firm_id: int):
                 return redirect(url_for("firms.profile", firm_id=firm.id, rows=1) + "#rows")
             return redirect(url_for("firms.profile", firm_id=firm.id))
         flash(_("Nothing was saved: correct the fields marked below."), "danger")
-    elif request.args.get("rows"):
+    elif request.args.get("rows") and form.categories.can_add_row():
         form.categories.append_entry()
     sector = ateco.lookup(firm.ateco_code) if firm.ateco_code else None
     return render_template(

@@ -16,7 +16,7 @@ from ..db import db_session
 from ..domain.network import demand_by_need_area, pooled_demand
 from ..domain.plan import CategoryBudget, InvalidValue
 from ..domain.territory import gazetteer
-from ..i18n import current_language
+from ..i18n import current_language, document_language
 from ..plugins import get_plugins
 from .access import part_for, plan_for
 from .changes import change_label
@@ -148,12 +148,17 @@ def _save_part(plan, firm, part, form):
 
 
 @bp.get("/<int:plan_id>/parts/<int:firm_id>/annex.pdf")
+@document_language
 def annex(plan_id: int, firm_id: int):
+    """One member firm's annex; none for a firm whose part the plan does not count (not started yet, or
+    of a firm that left a draft)."""
     plan, firm, part = part_for(plan_id, firm_id)
     language = request.args.get("lang", current_language())
     if language not in documents.LANGUAGES:
         abort(404)
     domain = plan_service.to_domain(plan)
+    if not any(annex.vat_number == firm.vat_number and annex.started for annex in domain.annexes):
+        abort(404)
     path = documents.cached_annex(current_app._get_current_object(), domain, firm.vat_number, language)
     return send_file(path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
                      download_name=documents.annex_filename(domain, firm.legal_name, language))  # fmt: skip

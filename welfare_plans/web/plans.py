@@ -21,7 +21,7 @@ from .. import documents, jobs, networks
 from .. import plans as plan_service
 from ..charts import SVG_CSP, bar_chart
 from ..db import db_session
-from ..i18n import current_language
+from ..i18n import current_language, document_language
 from ..plugins import get_plugins
 from .access import can_edit, can_edit_plan, firm_for, plan_for, sees_all_parts
 from .cache import page_cache
@@ -153,6 +153,7 @@ def _joint_overview(plan, domain):
 
 
 @bp.get("/<int:plan_id>/document.pdf")
+@document_language
 def document(plan_id: int):
     """The plan as a PDF to sign and hand out: rendered once per content and language, then served from disk.
 
