@@ -3,7 +3,7 @@
 ``build(session)`` makes: firm Alfa with an HR manager and a viewer, and a draft plan composed through the
 services; firm Zeta, another tenant with its HR manager and plan; a network coordinated by someone of no
 firm, with Alfa, Beta and Gamma as active members and a draft joint plan with two shared services in which
-each member has started its part. Everything is addressed by name in the dictionary returned.
+each member has started its part. Both kinds of plan can be finalised as they are. Everything is addressed by name in the dictionary returned.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from welfare_plans import networks
 from welfare_plans import plans as plan_service
 from welfare_plans.accounts import create_user
-from welfare_plans.models import CatalogService, Firm, Plan, PlanFunding, PlanPartner, User
+from welfare_plans.models import CatalogService, Firm, PartFunding, Plan, PlanFunding, PlanPartner, User
 
 PASSWORD = "a-long-password"
 
@@ -41,6 +41,7 @@ def build(session) -> dict:
         plan = plan_service.create_plan(session, firms[name], user(name), f"Piano {name} 2026", 2026)
         for category in plan.categories:
             category.credit_per_worker = Decimal("400")
+        plan.legal_basis = "company_agreement"
         plan.funding = [PlanFunding(position=0, kind="employer", amount=Decimal("10000"), note="")]
         plan.partners = [PlanPartner(position=0, name="RSU", kind="union", role="Firmataria", signatory=True)]
         plans[name] = plan
@@ -57,6 +58,11 @@ def build(session) -> dict:
         part = networks.start_part(session, joint, firms[name], user(name))
         for category in part.categories:
             category.credit_per_worker = Decimal("300")
+        workers = sum(category.headcount for category in part.categories)
+        part.funding = [PartFunding(position=0, kind="employer", amount=Decimal(300 * workers), note=name)]
+    joint.partners = [
+        PlanPartner(position=0, name="SMS Pinerolo", kind="other", role="Capofila", signatory=True)
+    ]
     session.commit()
     return {
         "firms": {name: firm.id for name, firm in firms.items()},
