@@ -273,7 +273,12 @@ def duplicate(plan_id: int):
     if not form.validate_on_submit():
         flash(_("Give the new plan a title."), "danger")
         return redirect(url_for("plans.overview", plan_id=plan.id))
-    copy = plan_service.duplicate(db_session(), plan, current_user, form.title.data.strip())
+    try:
+        copy = plan_service.duplicate(db_session(), plan, current_user, form.title.data.strip())
+    except plan_service.LifecycleError as error:
+        db_session().rollback()
+        flash(_(str(error)), "danger")
+        return redirect(url_for("plans.overview", plan_id=plan.id))
     db_session().commit()
     flash(_("A new plan for %(year)d was created from this one.", year=copy.fiscal_year), "success")
     return redirect(url_for("wizard.step", plan_id=copy.id, step="basics"))
