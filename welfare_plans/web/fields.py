@@ -84,7 +84,20 @@ class AmountField(DecimalField):
         return format_decimal(self.data, format="#,##0.00", locale=current_language())
 
 
-class CountField(IntegerField):
+class WholeNumberField(IntegerField):
+    """A whole number, refused with a message when it is longer than any number the app holds (WTForms'
+    ``NumberRange`` cannot compare an integer of hundreds of digits: it fails converting it to a float)."""
+
+    longest = 15  # digits and sign
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist[0].strip()) > self.longest:
+            self.data = None
+            raise ValueError(_l("Write a whole number."))
+        super().process_formdata(valuelist)
+
+
+class CountField(WholeNumberField):
     """A whole number of people (or days): from ``minimum`` to ``maximum``, the bounds a plan can hold."""
 
     def __init__(self, label=None, validators=None, minimum: int = 0, maximum: int = MAX_PEOPLE, **kwargs):

@@ -7,14 +7,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Form, FormField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, Form, FormField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..db import db_session
 from ..domain.territory import Municipality, gazetteer
 from ..models import WorkerCategory
 from .access import can_edit, firm_for
-from .fields import RowList, options, validate_unique_names, validate_vat
+from .fields import CountField, RowList, options, validate_unique_names, validate_vat
 from .labels import SIZE_CLASSES
 
 bp = Blueprint("firms", __name__, url_prefix="/firms")
@@ -33,9 +33,7 @@ def validate_municipality(form, field) -> None:
 
 class CategoryRow(Form):
     name = StringField(_l("Category"), validators=[Optional(), Length(max=120)])
-    headcount = IntegerField(
-        _l("Workers"), validators=[Optional(), NumberRange(min=0, max=1_000_000)], default=0
-    )
+    headcount = CountField(_l("Workers"), validators=[Optional()], default=0)
 
 
 class FirmForm(FlaskForm):

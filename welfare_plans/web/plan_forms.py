@@ -12,7 +12,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -34,6 +33,7 @@ from .fields import (
     MultiCheckboxField,
     RowIdField,
     RowList,
+    WholeNumberField,
     options,
     validate_unique_names,
 )
@@ -79,7 +79,7 @@ def _this_year() -> int:
 
 class NewPlanForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    fiscal_year = IntegerField(
+    fiscal_year = WholeNumberField(
         _l("Fiscal year"), validators=[InputRequired(), NumberRange(min=2020, max=2100)], default=_this_year
     )
 
@@ -116,7 +116,7 @@ def validate_period_date(form, field) -> None:
 
 class BasicsForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    fiscal_year = IntegerField(
+    fiscal_year = WholeNumberField(
         _l("Fiscal year"), validators=[InputRequired(), NumberRange(min=2020, max=2100)]
     )
     period_start = DateField(_l("Starts on"), validators=[InputRequired(), validate_period_date])
@@ -221,7 +221,7 @@ class GovernanceForm(FlaskForm):
         _l("Credit not used by the end of the period"),
         choices=options((rule.value, label) for rule, label in UNUSED_CREDIT_RULES.items()),
     )
-    claims_deadline_days = IntegerField(
+    claims_deadline_days = WholeNumberField(
         _l("Days to ask for a reimbursement after the expense"),
         validators=[InputRequired(), NumberRange(min=1, max=365)],
         default=60,
