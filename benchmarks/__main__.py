@@ -7,6 +7,7 @@ BENCHMARKS = [
     "benchmarks.catalog_search",
     "benchmarks.pdf_render",
     "benchmarks.overview_rps",
+    "benchmarks.overview_memory",
     "benchmarks.annex_throughput",
     "benchmarks.load",
     "benchmarks.readiness",

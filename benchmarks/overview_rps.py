@@ -29,10 +29,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(app_spec: str, port: int, env: dict, cwd: str) -> subprocess.Popen:
+def serve(app_spec: str, port: int, env: dict, cwd: str, workers: str = WORKERS) -> subprocess.Popen:
     process = subprocess.Popen(  # noqa: S603 - our own command line
         [sys.executable, "-m", "gunicorn", "-c", str(Path(__file__).parent.parent / "gunicorn.conf.py"), app_spec],
-        env={**env, "WELFARE_GUNICORN_BIND": f"127.0.0.1:{port}", "WELFARE_GUNICORN_WORKERS": WORKERS,
+        env={**env, "WELFARE_GUNICORN_BIND": f"127.0.0.1:{port}", "WELFARE_GUNICORN_WORKERS": workers,
              "WELFARE_GUNICORN_ACCESSLOG": "/dev/null"},
         cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
