@@ -18,7 +18,7 @@ from ..db import get_db
 from ..domain.plan import WelfarePlan
 from ..jobs import JobAccess, JobKind
 from ..models import Firm, Job, Network, NetworkMember, Plan
-from ..plans import to_domain
+from ..plans import kind_of, to_domain
 from . import cache
 
 EXTENSION_KEY = "welfare_plans.documents"
@@ -34,7 +34,11 @@ def owner_access(user: Any, job: Job) -> JobAccess:
         coordinator = network is not None and networks.is_coordinator(user, network)
         plan_id = (job.params or {}).get("plan_id") if isinstance(job.params, dict) else None
         plan = session.get(Plan, plan_id) if isinstance(plan_id, int) and network is not None else None
-        sees_plan = plan is not None and plan.network_id == network.id and networks.sees_all_parts(user, plan)
+        sees_plan = (
+            plan is not None
+            and kind_of(plan).owner_scope(plan) == {"network_id": job.network_id}
+            and kind_of(plan).sees_everything(user, plan)
+        )
         return JobAccess(may_see=coordinator or sees_plan, may_retry=coordinator)
     if job.firm_id is not None:
         role = user.role_in(job.firm_id)

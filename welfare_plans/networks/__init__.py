@@ -36,6 +36,7 @@ from .policy import (
     pending_invitations,
     plan_role,
     sees_all_parts,
+    shares_part,
     visible_members,
 )
 from .queries import joint_plans_for, network_plans, visible_networks
@@ -65,6 +66,7 @@ __all__ = [
     "respond",
     "save_part",
     "sees_all_parts",
+    "shares_part",
     "set_agreement",
     "set_choices",
     "set_sharing_proposal",
