@@ -21,7 +21,7 @@ from ..db import db_session
 from ..models import Firm, Membership, User
 from ..plugins import get_plugins
 from .fields import options, validate_vat
-from .firms import apply_firm_form, firm_form, firm_members, remove_member, revoke_invitation
+from .firms import apply_firm_form, firm_form, firm_members, remove_member, revoke_and_say
 from .plan_forms import ActionForm
 from .security import admin_required
 
@@ -196,11 +196,7 @@ def revoke(firm_id: int):
     firm = _firm_or_404(firm_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    invitation = revoke_invitation(firm.id, request.form.get("invitation"))
-    flash(
-        _("The invitation for %(email)s is revoked: its link no longer works.", email=invitation.email),
-        "info",
-    )
+    revoke_and_say(firm.id)
     return redirect(url_for("admin.firm", firm_id=firm.id))
 
 

@@ -192,16 +192,21 @@ def remove_member(firm_id: int, membership_id: int) -> Membership:
     return membership
 
 
+def revoke_and_say(firm_id: int) -> None:
+    """Revoke the firm's invitation named in the form and tell the person it is done."""
+    invitation = revoke_invitation(firm_id, request.form.get("invitation"))
+    flash(
+        _("The invitation for %(email)s is revoked: its link no longer works.", email=invitation.email),
+        "info",
+    )
+
+
 @bp.post("/<int:firm_id>/invitations/revoke")
 def revoke(firm_id: int):
     firm = firm_for(firm_id, write=True)
     if not ActionForm().validate_on_submit():
         abort(400)
-    invitation = revoke_invitation(firm.id, request.form.get("invitation"))
-    flash(
-        _("The invitation for %(email)s is revoked: its link no longer works.", email=invitation.email),
-        "info",
-    )
+    revoke_and_say(firm.id)
     return redirect(url_for("firms.access", firm_id=firm.id))
 
 
