@@ -36,8 +36,9 @@ from welfare_plans.db import db_session
 from welfare_plans.demo import DEMO_ADMIN, DEMO_HR, load_demo
 from welfare_plans.domain.tax import DEFAULT_RULES
 from welfare_plans.models import Plan
+from welfare_plans.panels import plan_page_panels
 from welfare_plans.plans import blocking, check_plan, to_domain
-from welfare_plans.plugins import PluginRecord, Plugins, get_plugins, plan_page_panels
+from welfare_plans.plugins import PluginRecord, Plugins, get_plugins
 
 
 def sample_plan(**changes) -> WelfarePlan:

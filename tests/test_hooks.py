@@ -148,7 +148,8 @@ def test_hook_plan_page_panels(make_app):
 
     from flask import render_template_string
 
-    from welfare_plans.plugins import PluginRecord, get_plugins, plan_page_panels
+    from welfare_plans.panels import plan_page_panels
+    from welfare_plans.plugins import PluginRecord, get_plugins
 
     app = make_app()
     plugins = get_plugins(app)

@@ -16,7 +16,8 @@ from ..domain import format_message
 from ..domain.territory import gazetteer
 from ..i18n import current_language, localized
 from ..labels import BENEFICIARY_GROUPS, DELIVERY_MODES, LEGAL_FORMS, PRICE_UNITS, need_area_label
-from ..plugins import get_plugins, plan_page_panels
+from ..panels import plan_page_panels
+from ..plugins import get_plugins
 from ..types import Territory
 from .access import can_edit, can_edit_plan
 from .network_forms import MEMBER_STATUSES, NETWORK_KINDS
