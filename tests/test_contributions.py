@@ -243,3 +243,13 @@ def test_a_known_tax_basis_is_accepted_and_kept():
     result = check(services=[replace(SERVICE, extra={"tax_basis": "art51_c2_f_bis", "note": "ISEE"})])
     assert result.problems == []
     assert result.service_types["test.care"][1].extra == {"tax_basis": "art51_c2_f_bis", "note": "ISEE"}
+
+
+def test_a_service_of_a_rejected_provider_also_hears_that_its_code_is_out_of_the_providers_namespace():
+    result = check(
+        providers=[replace(PROVIDER, email="nowhere")],
+        services=[replace(SERVICE, code="elsewhere.care")],
+    )
+    fields = [problem.field for problem in result.problems]
+    assert "ServiceType[elsewhere.care].provider" in fields
+    assert "ServiceType[elsewhere.care].code" in fields

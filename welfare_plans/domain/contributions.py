@@ -251,8 +251,11 @@ def _check_service_type(result: Contributions, plugin: str, service: ServiceType
     fields = check.Fields()
     code = fields(check.code, service.code, check.CODE, _KEY_MESSAGE)
     provider = fields(_check_provider_of, result, plugin, service.provider)
-    if code is not None and provider is not None:  # a malformed code or unknown provider says so, once
-        fields(_check_namespace, code, provider)
+    # a malformed code or a provider the plugin never registered says so once; a rejected provider's key
+    # is still known, so its services hear of their codes too
+    rejected = isinstance(service.provider, str) and (plugin, service.provider) in result.rejected_providers
+    if code is not None and (provider is not None or rejected):
+        fields(_check_namespace, code, service.provider)
     fields(_check_need_area_of, result, service.need_area)
     values = {
         "name": fields(check.text, service.name, "name", required=True, max_length=200),
