@@ -241,6 +241,7 @@ def run_job(app, params: dict, network_id: int) -> dict:
 
 def measure_job(app, env: dict, documents: Path, params: dict, network_id: int) -> dict:
     shutil.rmtree(documents, ignore_errors=True)
+    load = os.getloadavg()[0]  # what else the machine runs (the measurement adds its own two processes)
     workers = start_workers(env)
     memory = PeakMemory(workers.pid)
     memory.start()
@@ -251,7 +252,7 @@ def measure_job(app, env: dict, documents: Path, params: dict, network_id: int) 
         memory.join()
         os.killpg(workers.pid, signal.SIGTERM)
         workers.wait(timeout=120)
-    return {**outcome, "peaks": sorted(memory.peaks.values(), reverse=True)}
+    return {**outcome, "load": load, "peaks": sorted(memory.peaks.values(), reverse=True)}
 
 
 def measure_jobs(database: str, folder: str, plan_id: int) -> dict[str, dict] | str:
@@ -284,12 +285,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages-only", action="store_true", help="skip the document jobs (several minutes)")
     arguments = parser.parse_args()
-    pages: dict[str, dict] = {}
+    pages: dict[str, tuple] = {}  # by database: the load average when measured, the figures
     job_results: dict | str = "skipped (--pages-only)"
     with tempfile.TemporaryDirectory() as folder:
         sqlite = f"sqlite:///{folder}/bench.db"
         plans = prepare(sqlite, folder)
-        pages["SQLite"] = measure_pages(sqlite, folder, plans)
+        pages["SQLite"] = (os.getloadavg()[0], measure_pages(sqlite, folder, plans))
         backend = "SQLite"
         try:
             server = ThrowawayPostgres()
@@ -300,7 +301,7 @@ def main() -> None:
         else:
             with server:
                 plans = prepare(server.url, folder)
-                pages["PostgreSQL"] = measure_pages(server.url, folder, plans)
+                pages["PostgreSQL"] = (os.getloadavg()[0], measure_pages(server.url, folder, plans))
                 backend = "PostgreSQL"
                 if not arguments.pages_only:
                     job_results = measure_jobs(server.url, folder, plans[SIZES[-1]])
@@ -311,11 +312,12 @@ def verdict(met: bool) -> str:
     return "met" if met else "NOT MET"
 
 
-def report(pages: dict[str, dict], job_results: dict | str, backend: str) -> None:
+def report(pages: dict[str, tuple], job_results: dict | str, backend: str) -> None:
     small, large = SIZES
     print(f"joint plan pages, {SAMPLES} requests each after {WARM_UP} to warm up, Flask test client signed in "
-          f"as the coordinator; {os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-    for database, figures in pages.items():
+          f"as the coordinator; {os.cpu_count()} CPU cores")  # fmt: skip
+    for database, (load, figures) in pages.items():
+        print(f"  {database}, load average {load:.1f} when it began")
         for page in PAGES:
             (low, low_cpu), (high, high_cpu) = figures[(page, small)], figures[(page, large)]
             print(f"  {database:10} {page:15} p95 {low:6.1f} ms at {small} firms, {high:6.1f} ms at {large}: "
@@ -330,7 +332,8 @@ def report(pages: dict[str, dict], job_results: dict | str, backend: str) -> Non
     for name, job in job_results.items():
         seconds, peak = job["seconds"], job["peaks"][0] if job["peaks"] else 0.0
         state = "" if job["status"] == "done" else f" ({job['status']}: {job['error']})"
-        print(f"  {name}: {job['documents']} documents in {seconds:.1f} s{state}, target < {JOB_TARGET_S:.0f} s "
+        print(f"  {name} (load average {job['load']:.1f} when it began): {job['documents']} documents in "
+              f"{seconds:.1f} s{state}, target < {JOB_TARGET_S:.0f} s "
               f"{verdict(job['status'] == 'done' and seconds < JOB_TARGET_S)}")  # fmt: skip
         if job["document"] is not None:
             print(f"    of which the joint document itself (one unit, one process): {job['document']:.1f} s")

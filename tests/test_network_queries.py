@@ -14,7 +14,7 @@ from welfare_plans import plans as plan_service
 from welfare_plans.accounts import create_user
 from welfare_plans.db import db_session, get_db
 from welfare_plans.domain.plan import CategoryBudget, FundingKind, FundingSource
-from welfare_plans.models import CatalogService, Firm, WorkerCategory
+from welfare_plans.models import CatalogService, Firm, MemberPart, WorkerCategory
 
 _serial = itertools.count(1)
 PAGES = ["/plans/{plan}", "/plans/{plan}/demand", "/networks/{network}"]
@@ -92,3 +92,19 @@ def test_a_joint_plans_pages_run_as_many_statements_for_30_firms_as_for_3(app, p
     assert many == few, (few, many)
     # and a handful at that: the user, the plan and its own rows, the parts in bulk, the versions
     assert all(count <= 20 for count in few.values()), few
+
+
+def test_each_member_firms_row_links_to_its_part_and_its_annex(app):
+    network = build_network(app, 3)
+    client = app.test_client()
+    login(client, network["coordinator"]["email"], network["coordinator"]["password"])
+    plan_id = network["ids"]["plan"]
+    page = client.get(f"/plans/{plan_id}?lang=en").get_data(as_text=True)
+    with app.app_context():
+        firms = db_session().scalars(select(MemberPart.firm_id).where(MemberPart.plan_id == plan_id)).all()
+    assert len(firms) == 3
+    for firm_id in firms:
+        assert f'href="/plans/{plan_id}/parts/{firm_id}"' in page
+        assert f'href="/plans/{plan_id}/parts/{firm_id}/annex.pdf?lang=en&amp;download=1"' in page
+        with client.get(f"/plans/{plan_id}/parts/{firm_id}/annex.pdf?lang=en") as annex:
+            assert annex.status_code == 200 and annex.data.startswith(b"%PDF")

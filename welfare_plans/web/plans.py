@@ -158,9 +158,10 @@ def _joint_overview(plan, domain):
 
 def firm_link(endpoint: str, **values) -> Callable[[int], str]:
     """``url_for(endpoint, firm_id=..., **values)`` for each of hundreds of firms at the cost of one: the
-    URL is built once around a stand-in id, which each link replaces with the firm's."""
+    URL is built once around a stand-in id, which each link replaces with the firm's (the firm comes last in
+    the path, after the plan, so its stand-in is the last one in the URL)."""
     stand_in = "987654321"
-    before, after = url_for(endpoint, firm_id=int(stand_in), **values).split(stand_in)
+    before, _stand_in, after = url_for(endpoint, firm_id=int(stand_in), **values).rpartition(stand_in)
     return lambda firm_id: f"{before}{int(firm_id)}{after}"
 
 
